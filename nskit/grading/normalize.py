@@ -1,0 +1,163 @@
+"""Cheap string normalisation of answers: the fast path that settles most comparisons without sympy.
+
+Everything here is linear-time string work (no backtracking-prone regexes on unbounded input), so it is safe to
+run on adversarial text in-process.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nskit.grading.extraction import last_boxed, strip_math_delimiters
+
+_UNICODE = {
+    "−": "-", "–": "-", "—": "-", "×": "\\times ", "·": "\\cdot ", "÷": "\\div ", "√": "\\sqrt", "π": "\\pi ",
+    "∞": "\\infty ", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ", "±": "\\pm ", "∓": "\\mp ", "∪": "\\cup ",
+    "∩": "\\cap ", "∈": "\\in ", "°": "^\\circ", "，": ",", "：": ":", "\u00a0": " ", "\u2009": " ",
+}
+_UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
+# spacing and sizing commands that never change a value
+_NOISE = re.compile(
+    r"(?<!\\)\\(?:left|right|big|Big|bigg|Bigg|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr)(?![a-zA-Z])"
+    r"|(?<!\\)\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits)(?![a-zA-Z])"
+    r"|(?<!\\)\\(?:quad|qquad|,|;|:|!| |>)(?![a-zA-Z])|\\(?:hspace|vspace)\*?\{[^{}]*\}|~"
+)
+_FRAC_ALIASES = re.compile(r"\\[dt]frac(?![a-zA-Z])|\\cfrac(?![a-zA-Z])")
+_BINOM_ALIASES = re.compile(r"\\[dt]binom(?![a-zA-Z])")
+_DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ(?![a-zA-Z])|\\degree(?![a-zA-Z])|\^\s*\{\s*o\s*\}")
+_PERCENT = re.compile(r"\\?%\s*$")
+_TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|textrm|textnormal|mbox|mathrm|mathbf|mathit|rm|bf|operatorname)\s*\{")
+_SPACES = re.compile(r"\s+")
+_TRAILING_UNIT = re.compile(
+    r"^(?P<head>.*?[\d}.])\s*(?P<unit>(?:\\(?:text|mbox|mathrm|textrm)\s*\{[^{}]*\}|(?<=\s)[a-zA-Z]{2,}(?:\s+[a-zA-Z]+)*)"
+    r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?)\s*$",
+    re.DOTALL,
+)
+_ASSIGNMENT = re.compile(
+    r"^\s*(?P<lhs>[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?(?:\s*\(\s*[a-zA-Z]\s*\))?|\\[a-zA-Z]+(?:_\{?[a-zA-Z0-9]+\}?)?)"
+    r"\s*(?P<op>=|\\in(?![a-zA-Z]))\s*(?P<rhs>.+)$",
+    re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """An answer after normalisation: the LaTeX body plus the markers that were stripped from it."""
+
+    text: str
+    percent: bool = False
+    degrees: bool = False
+    lhs: str | None = None  # "x" for "x = 3" / "x \in [1,2]"
+
+
+def unwrap(answer: str) -> str:
+    """Reduce raw model text or a bare answer to the answer itself: last `\\boxed{}` content, no `$...$`."""
+    answer = answer.strip()
+    if "\\boxed" in answer or "\\fbox" in answer:
+        boxed = last_boxed(answer)
+        if boxed is not None:
+            answer = boxed.strip()
+    answer = strip_math_delimiters(answer).strip()
+    return answer.rstrip(".;。").strip() if not answer.endswith("\\.") else answer
+
+
+def normalize(answer: str) -> Normalized:
+    """Normalise a bare answer (see `unwrap`) into comparable LaTeX plus percent/degree/assignment markers."""
+    text = _UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], answer)
+    text = _NOISE.sub(" ", text)
+    text = _FRAC_ALIASES.sub(r"\\frac", text)
+    text = _BINOM_ALIASES.sub(r"\\binom", text)
+    text = text.replace("\\$", "").replace("$", "")
+    degrees = False
+    if "circ" in text or "degree" in text or "^{o}" in text:
+        text, count = _DEGREES.subn("", text)
+        degrees = count > 0
+    text = text.strip()
+    for word in ("degrees", "degree"):
+        if text.endswith(word) and text[: -len(word)].rstrip()[-1:].isdigit():
+            text, degrees = text[: -len(word)], True
+    percent = False
+    if "%" in text:
+        stripped = _PERCENT.sub("", text)
+        if stripped != text:
+            text, percent = stripped, True
+    if "percent" in text and text.endswith("percent"):
+        text, percent = text[: -len("percent")], True
+    text = strip_units(text)
+    lhs = None
+    match = _ASSIGNMENT.match(text) if ("=" in text or "\\in" in text) else None
+    if match and "=" not in match.group("rhs") and not _is_relation_word(match.group("lhs")):
+        lhs, text = _squash(match.group("lhs")), match.group("rhs")
+    text = _squash(text)
+    text = text.rstrip(".").rstrip("\\") if text.endswith(".") and not text.endswith("\\.") else text
+    return Normalized(text, percent, degrees, lhs)
+
+
+def _is_relation_word(lhs: str) -> bool:
+    return lhs.startswith("\\") and lhs[1:] in {"le", "ge", "leq", "geq", "lt", "gt", "ne", "neq", "approx", "pm"}
+
+
+def strip_units(text: str) -> str:
+    """Drop a unit after a value (`5.4 \\text{ cents}`, `15\\mbox{ cm}^2`, `18 dollars`); a text-only answer stays."""
+    if len(text) > 300:  # the unit pattern backtracks; long strings are not "value + unit" anyway
+        return text
+    match = _TRAILING_UNIT.match(text)
+    if match and _looks_numeric(match.group("head")):
+        return match.group("head").strip()
+    return text
+
+
+def _looks_numeric(head: str) -> bool:
+    head = head.strip()
+    return bool(head) and not re.search(r"[a-zA-Z](?<!\\frac)", head.replace("\\frac", "").replace("\\sqrt", "")
+                                         .replace("\\pi", "").replace("\\times", "").replace("\\cdot", ""))
+
+
+def plain_text(text: str) -> str | None:
+    """The words of a text answer (`\\text{Evelyn}`, `east`) lower-cased, or None when it is math."""
+    if _TEXT_CMD.search(text):
+        text = _unwrap_text_commands(text)
+    text = text.strip().strip("()").strip()
+    if re.fullmatch(r"[A-Za-z][A-Za-z '\-]*[A-Za-z]", text) and (" " in text or len(text) > 3 or text.isupper()):
+        return " ".join(text.lower().split())
+    return None
+
+
+def _unwrap_text_commands(text: str) -> str:
+    """Replace `\\text{abc}` (and friends) by `abc`; nested braces inside are kept."""
+    out: list[str] = []
+    position = 0
+    for match in _TEXT_CMD.finditer(text):
+        if match.start() < position:
+            continue
+        out.append(text[position : match.start()])
+        depth, index = 1, match.end()
+        while index < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[index], 0)
+            index += 1
+        out.append(text[match.end() : index - 1 if depth == 0 else index])
+        position = index
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _squash(text: str) -> str:
+    """Remove whitespace, except one space between two letters (`\\cot x` must not become `\\cotx`)."""
+    text = text.strip()
+    if not text:
+        return text
+    parts = _SPACES.split(text)
+    out = [parts[0]]
+    for part in parts[1:]:
+        if not part:
+            continue
+        if out[-1][-1:].isalpha() and part[0].isalpha():
+            out.append(" ")
+        out.append(part)
+    return "".join(out)
+
+
+def clean_text_commands(text: str) -> str:
+    """`\\text{...}`-style wrappers removed (kept content), for the symbolic parser."""
+    return _unwrap_text_commands(text) if _TEXT_CMD.search(text) else text

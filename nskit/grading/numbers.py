@@ -1,0 +1,100 @@
+"""Exact parsing of plain numbers (the fast path): integers, decimals, fractions, mixed numbers, scientific notation.
+
+Works on normalised text (see `normalize`). Returns `None` for anything that is not a plain number so the caller
+goes on to the structural and symbolic rules. Exponents are bounded so that `1e999999999` cannot build a
+gigantic integer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+MAX_EXPONENT = 400
+MAX_DIGITS = 400
+_INT = r"\d+|\d{1,3}(?:,\d{3})+"
+_DECIMAL = rf"(?:{_INT})(?:\.\d*)?|\.\d+"
+_PLAIN = re.compile(rf"(?P<sign>[+-]?)(?P<num>{_DECIMAL})(?:[eE](?P<exp>[+-]?\d+))?")
+_TIMES_TEN = re.compile(rf"(?P<sign>[+-]?)(?P<num>{_DECIMAL})(?:\\times|\\cdot|\*|x)10\^(?:\{{(?P<e1>[+-]?\d+)\}}|(?P<e2>\d))")
+_POWER_OF_TEN = re.compile(r"(?P<sign>[+-]?)10\^(?:\{(?P<e1>[+-]?\d+)\}|(?P<e2>\d))")
+_FRAC = re.compile(
+    r"(?P<sign>[+-]?)(?P<whole>\d+)?\\frac(?:\{(?P<fsign>[+-]?)(?P<n1>\d+)\}|(?P<n2>\d))(?:\{(?P<d1>\d+)\}|(?P<d2>\d))"
+)
+_SLASH = re.compile(r"(?P<sign>[+-]?)\(?(?P<n>\d+)\)?/\(?(?P<d>\d+)\)?")
+_PAREN_NEG = re.compile(r"\((?P<inner>-[^()]+)\)")
+
+
+@dataclass(frozen=True)
+class Number:
+    """An exact value plus whether it was written as a decimal (then it may be a rounded value)."""
+
+    value: Fraction
+    decimal: bool
+
+
+def parse_number(text: str) -> Number | None:
+    """The exact value of `text` if it is a plain number, else None (never raises, bounded work)."""
+    if not text or len(text) > MAX_DIGITS:
+        return None
+    match = _PAREN_NEG.fullmatch(text)
+    if match:
+        text = match.group("inner")
+    if text[0] == "{" and text[-1] == "}":
+        text = text[1:-1]
+    match = _PLAIN.fullmatch(text)
+    if match:
+        return _decimal(match.group("sign"), match.group("num"), match.group("exp"))
+    match = _FRAC.fullmatch(text)
+    if match:
+        numerator = int(match.group("n1") or match.group("n2"))
+        denominator = int(match.group("d1") or match.group("d2"))
+        if denominator == 0:
+            return None
+        value = Fraction(numerator, denominator)
+        if match.group("fsign") == "-":
+            value = -value
+        if match.group("whole"):
+            if match.group("fsign"):
+                return None
+            value += int(match.group("whole"))
+        return Number(-value if match.group("sign") == "-" else value, False)
+    match = _SLASH.fullmatch(text)
+    if match:
+        denominator = int(match.group("d"))
+        if denominator == 0:
+            return None
+        value = Fraction(int(match.group("n")), denominator)
+        return Number(-value if match.group("sign") == "-" else value, False)
+    match = _TIMES_TEN.fullmatch(text)
+    if match:
+        return _decimal(match.group("sign"), match.group("num"), match.group("e1") or match.group("e2"))
+    match = _POWER_OF_TEN.fullmatch(text)
+    if match:
+        return _decimal(match.group("sign"), "1", match.group("e1") or match.group("e2"))
+    return None
+
+
+def _decimal(sign: str, digits: str, exponent: str | None) -> Number | None:
+    power = int(exponent) if exponent else 0
+    if abs(power) > MAX_EXPONENT:
+        return None
+    value = Fraction(digits.replace(",", "")) * Fraction(10) ** power
+    return Number(-value if sign == "-" else value, "." in digits or bool(exponent and power < 0))
+
+
+def numbers_equal(expected: Number, predicted: Number, *, rounding: int = 6) -> bool:
+    """Exact equality; when either side was written as a decimal, equality after rounding to `rounding` places.
+
+    Like Math-Verify: `1/3` equals `0.333333` but not `0.333`.
+    """
+    if expected.value == predicted.value:
+        return True
+    if expected.decimal or predicted.decimal:
+        return _round(expected.value, rounding) == _round(predicted.value, rounding)
+    return False
+
+
+def _round(value: Fraction, places: int) -> Fraction:
+    scale = 10**places
+    return Fraction(round(value * scale), scale)

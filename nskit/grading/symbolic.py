@@ -1,0 +1,94 @@
+"""Symbolic comparison with sympy: the slow path for what the string and numeric rules cannot settle.
+
+LaTeX is parsed by latex2sympy2_extended (the parser Math-Verify uses). Scalar expressions are compared by
+evaluation (constants at 30 digits, expressions with variables at fixed pseudo-random points), which is much
+cheaper than `simplify` and as exact in practice; relations, sets and matrices go to Math-Verify's comparator.
+Heavy imports happen on first use so that importing `nskit.grading` stays cheap. There is no timeout here: callers
+run this inside the killable worker pool.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+_COMPLEX_HINT = re.compile(r"(?<![a-zA-Z\\])i(?![a-zA-Z])|\\imath|\\mathbb\{C\}")
+_POINTS = ("0.5437", "1.3917", "2.7182", "0.2718")
+_TOLERANCE = 1e-12
+
+
+@functools.lru_cache(maxsize=4096)
+def to_sympy(text: str) -> Any:
+    """Parse normalised LaTeX into a sympy object; raises ValueError (with the parser's reason) when it cannot."""
+    from latex2sympy2_extended import latex2sympy
+    from latex2sympy2_extended.math_normalization import NormalizationConfig
+
+    config = NormalizationConfig(basic_latex=True, units=False, malformed_operators=True, nits=True, boxed="none")
+    try:
+        return latex2sympy(text, is_real=not _COMPLEX_HINT.search(text), normalization_config=config)
+    except Exception as exc:  # the ANTLR parser raises many types; the reason is kept in the message
+        raise ValueError(f"cannot parse {text[:80]!r}: {type(exc).__name__}: {exc}") from exc
+
+
+def symbolic_equal(expected: str, predicted: str, *, degrees_mismatch: bool = False) -> bool:
+    """Whether two normalised LaTeX answers denote the same mathematical object (raises ValueError if unparsable)."""
+    gold = to_sympy(expected)
+    pred = to_sympy(predicted)
+    if _objects_equal(gold, pred):
+        return True
+    if degrees_mismatch:
+        import sympy
+
+        # one side in degrees, the other in radians: 30^\circ == \pi/6
+        if _is_scalar(gold) and _is_scalar(pred):
+            return _objects_equal(gold * sympy.pi / 180, pred) or _objects_equal(gold, pred * sympy.pi / 180)
+    return False
+
+
+def _is_scalar(value: Any) -> bool:
+    import sympy
+
+    return isinstance(value, sympy.Expr) and not isinstance(value, sympy.MatrixBase)
+
+
+def _objects_equal(gold: Any, pred: Any) -> bool:
+    if _is_scalar(gold) and _is_scalar(pred):
+        return expressions_equal(gold, pred)
+    from math_verify.grader import sympy_expr_eq
+
+    return bool(sympy_expr_eq(gold, pred, 6, 15))
+
+
+def expressions_equal(gold: Any, pred: Any) -> bool:
+    """Equality of two scalar sympy expressions by evaluation; floats compare after rounding to 6 places."""
+    import sympy
+
+    if gold == pred:
+        return True
+    symbols = sorted(gold.free_symbols | pred.free_symbols, key=str)
+    has_float = gold.has(sympy.Float) or pred.has(sympy.Float)
+    if not symbols:
+        return _values_equal(gold.evalf(30), pred.evalf(30), has_float)
+    for shift in range(3):
+        substitution = {s: sympy.Float(_POINTS[(i + shift) % len(_POINTS)], 30) + i for i, s in enumerate(symbols)}
+        if not _values_equal(gold.evalf(30, subs=substitution), pred.evalf(30, subs=substitution), has_float):
+            return False
+    return True
+
+
+def _values_equal(a: Any, b: Any, rounded: bool) -> bool:
+    import sympy
+
+    if not (a.is_number and b.is_number):
+        return bool(sympy.simplify(a - b) == 0)
+    if a.has(sympy.nan, sympy.zoo) or b.has(sympy.nan, sympy.zoo):
+        return False
+    if a.is_infinite or b.is_infinite:
+        return bool(a == b)
+    a_re, a_im = sympy.re(a), sympy.im(a)
+    b_re, b_im = sympy.re(b), sympy.im(b)
+    if rounded:
+        return bool(a_re.round(6) == b_re.round(6) and a_im.round(6) == b_im.round(6))
+    scale = max(sympy.Integer(1), abs(a_re), abs(a_im), abs(b_re), abs(b_im))
+    return bool(abs(a_re - b_re) <= _TOLERANCE * scale and abs(a_im - b_im) <= _TOLERANCE * scale)
