@@ -1,0 +1,77 @@
+"""The adapter types: a pinned upstream file (`Source`) and a benchmark description (`Benchmark`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+Record = dict[str, Any]
+#: A converter gets the verified local copy of each source (keyed by `Source.key`) and yields output records
+#: with `id`, `problem`, `expected_answer` first, then optional metadata (`level`, `subject`, `source`, ...).
+Converter = Callable[[Mapping[str, Path]], Iterable[Record]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One upstream file, pinned by content: `sha256` of its bytes, or `git_blob` (the git blob SHA-1).
+
+    `git_blob` exists for files whose bytes we could not obtain to hash (omni-math): the blob id from the
+    upstream commit's tree pins the same content just as well.
+    """
+
+    key: str
+    url: str
+    sha256: str | None = None
+    git_blob: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (self.sha256 or self.git_blob):
+            raise ValueError(f"source {self.url} needs a sha256 or git_blob pin")
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A benchmark adapter: where its data comes from, how to convert it, and the defaults `ns eval` uses.
+
+    - `size`: number of records the converter must produce from the pinned sources (checked on prepare).
+    - `prompt_config`, `extraction`, `metric_type`: names resolved by generation, grading and metrics.
+    - `aliases`: other names accepted on the command line (e.g. NeMo-Skills v0.7's `hendrycks_math`).
+
+    The quirks a converter handles are documented in the docstring of its adapter module.
+    """
+
+    name: str
+    description: str
+    sources: tuple[Source, ...]
+    convert: Converter
+    size: int
+    prompt_config: str = "generic/math"
+    extraction: str = "boxed"
+    metric_type: str = "math"
+    split: str = "test"
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The canonical name followed by the aliases."""
+        return (self.name, *self.aliases)
+
+    @property
+    def source_label(self) -> str:
+        """Short origin of the data for listings: `owner/repo` for GitHub URLs, else the host."""
+        return ", ".join(dict.fromkeys(_origin(source.url) for source in self.sources))
+
+
+def _origin(url: str) -> str:
+    """`owner/repo` of a GitHub-hosted URL, or the host of any other URL."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    segments = [segment for segment in parts.path.split("/") if segment]
+    github_hosts = {"raw.githubusercontent.com", "github.com", "media.githubusercontent.com"}
+    if parts.netloc in github_hosts:
+        offset = 1 if segments[:1] == ["media"] else 0
+        return "/".join(segments[offset : offset + 2])
+    return parts.netloc
