@@ -4,7 +4,7 @@ NeMo-Skills downloads the same four files (the official MAWPS link is down) and 
 
 Duplicate policy (documented here, checked by the tests): the four files overlap, and some files repeat problems.
 Problems are compared by their text with runs of whitespace collapsed. 2065 records hold 1978 distinct problems:
-- 84 repeats agree with the first occurrence on the answer: they are dropped, the first occurrence is kept
+- 86 repeats agree with the first occurrence on the answer: they are dropped, the first occurrence is kept
   (file order addsub, singleeq, singleop, multiarith; then line order), and `subsets` lists every file that holds
   the problem;
 - 1 repeat contradicts it: singleop line 498 (0-based 497) says 30 rows for "16 pecan pies and 14 apple pies in
@@ -47,6 +47,7 @@ def _key(problem: str) -> str:
 def convert(files: Mapping[str, Path]) -> Iterator[Record]:
     """The union of the four subsets, repeats removed as described in the module docstring."""
     kept: dict[str, Record] = {}
+    dropped_wrong: set[tuple[str, int]] = set()
     for subset in SUBSETS:
         for index, row in enumerate(iter_jsonl(files[subset])):
             answer = number_text(row["target"], f"mawps {subset} record {index}")
@@ -61,13 +62,19 @@ def convert(files: Mapping[str, Path]) -> Iterator[Record]:
                     "subsets": [subset],
                 }
                 continue
-            if first["expected_answer"] != answer and (subset, index) not in _WRONG_DUPLICATES:
+            if first["expected_answer"] == answer:
+                if subset not in first["subsets"]:
+                    first["subsets"].append(subset)
+            elif (subset, index) in _WRONG_DUPLICATES:
+                dropped_wrong.add((subset, index))
+            else:
                 raise ConversionError(
                     f"mawps {subset} record {index}",
                     f"repeats {first['id']} with answer {answer} instead of {first['expected_answer']}",
                 )
-            if (subset, index) not in _WRONG_DUPLICATES and subset not in first["subsets"]:
-                first["subsets"].append(subset)
+    unmatched = set(_WRONG_DUPLICATES) - dropped_wrong
+    if unmatched:
+        raise ConversionError("mawps", f"records listed as wrong repeats are not repeats here: {sorted(unmatched)}")
     yield from kept.values()
 
 
