@@ -14,13 +14,21 @@ import re
 from typing import Any
 
 _COMPLEX_HINT = re.compile(r"(?<![a-zA-Z\\])i(?![a-zA-Z])|\\imath|\\mathbb\{C\}")
+_HUGE = re.compile(r"\^\s*\{?\s*[\d.]+\s*\^|\^\s*\{?\s*\d{6,}|\d{4,}\s*!|!\s*!\s*!|\d+\s*!\s*\^")
 _POINTS = ("0.5437", "1.3917", "2.7182", "0.2718")
 _TOLERANCE = 1e-12
 
 
+class UnparsableAnswer(ValueError):
+    """The LaTeX parser could not read an answer (it then cannot equal anything but itself as a string)."""
+
+
 @functools.lru_cache(maxsize=4096)
 def to_sympy(text: str) -> Any:
-    """Parse normalised LaTeX into a sympy object; raises ValueError (with the parser's reason) when it cannot."""
+    """Parse normalised LaTeX into a sympy object; raises `UnparsableAnswer` (with the parser's reason)."""
+    if _HUGE.search(text):
+        # sympy evaluates integer powers and factorials eagerly: 10^{10^{10}} would never finish
+        raise UnparsableAnswer(f"number too large to evaluate in {text[:80]!r}")
     from latex2sympy2_extended import latex2sympy
     from latex2sympy2_extended.math_normalization import NormalizationConfig
 
@@ -28,11 +36,11 @@ def to_sympy(text: str) -> Any:
     try:
         return latex2sympy(text, is_real=not _COMPLEX_HINT.search(text), normalization_config=config)
     except Exception as exc:  # the ANTLR parser raises many types; the reason is kept in the message
-        raise ValueError(f"cannot parse {text[:80]!r}: {type(exc).__name__}: {exc}") from exc
+        raise UnparsableAnswer(f"cannot parse {text[:80]!r}: {type(exc).__name__}: {exc}") from exc
 
 
 def symbolic_equal(expected: str, predicted: str, *, degrees_mismatch: bool = False) -> bool:
-    """Whether two normalised LaTeX answers denote the same mathematical object (raises ValueError if unparsable)."""
+    """Whether two normalised LaTeX answers denote the same mathematical object (raises `UnparsableAnswer`)."""
     gold = to_sympy(expected)
     pred = to_sympy(predicted)
     if _objects_equal(gold, pred):

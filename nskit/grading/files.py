@@ -1,0 +1,164 @@
+"""Grade existing output files in place: extract `predicted_answer`, decide `symbolic_correct`, on all cores.
+
+Every file is read and checked before anything is graded, so bad input (a malformed line, a record without
+`expected_answer`) raises `RecordFileError` naming file and line and leaves all files untouched. Each file is then
+replaced atomically. A check that times out or fails gets `symbolic_correct: false` plus `grading_error` with the
+reason, never a silent "wrong".
+"""
+
+from __future__ import annotations
+
+import glob
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nskit.grading.equality import quick_equal
+from nskit.grading.extraction import Extraction, extract_answer, get_extraction
+from nskit.grading.pool import Outcome, WorkerPool
+from nskit.records import Record, RecordFileError, read_jsonl, write_jsonl
+
+ERROR_KEY = "grading_error"
+
+
+@dataclass
+class GradeSummary:
+    """Counts of one grading run."""
+
+    files: int = 0
+    records: int = 0
+    correct: int = 0
+    no_answer: int = 0
+    errors: int = 0
+    timeouts: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        """One-line human summary."""
+        rate = self.records / self.seconds if self.seconds else 0.0
+        share = 100.0 * self.correct / self.records if self.records else 0.0
+        return (
+            f"graded {self.records} records in {self.files} file(s): {self.correct} correct ({share:.2f}%), "
+            f"{self.no_answer} without answer, {self.timeouts} timed out, {self.errors - self.timeouts} other "
+            f"errors; {self.seconds:.1f} s ({rate:.0f} records/s)"
+        )
+
+
+def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    """Files named by paths and glob patterns (sorted per pattern, duplicates dropped); error if none match."""
+    patterns = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    found: list[Path] = []
+    for pattern in patterns:
+        text = str(pattern)
+        matches = sorted(glob.glob(text, recursive=True)) if glob.has_magic(text) else [text]
+        for match in matches:
+            path = Path(match)
+            if not path.is_file():
+                raise FileNotFoundError(f"no such file: {path}")
+            if path not in found:
+                found.append(path)
+    if not found:
+        raise FileNotFoundError(f"no files match {', '.join(map(str, patterns))}")
+    return found
+
+
+def _load(path: Path, extraction: Extraction) -> list[tuple[Record, str, str | None]]:
+    """Records of one file with their expected and extracted answers (validated: raises RecordFileError)."""
+    loaded = []
+    for number, record in enumerate(read_jsonl(path, required=("expected_answer",)), start=1):
+        if "generation" in record:
+            generation = record["generation"]
+            if generation is not None and not isinstance(generation, str):
+                raise RecordFileError(path, None, f"record {number}: 'generation' is {type(generation).__name__}, not text")
+            predicted = extract_answer(generation, extraction) if generation else None
+        elif "predicted_answer" in record:
+            predicted = None if record["predicted_answer"] is None else str(record["predicted_answer"])
+        else:
+            raise RecordFileError(path, None, f"record {number} has neither 'generation' nor 'predicted_answer'")
+        loaded.append((record, _answer_text(record["expected_answer"]), predicted))
+    return loaded
+
+
+def _answer_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def grade_files(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    extraction: str | Extraction = "boxed",
+    timeout: float = 10.0,
+    workers: int | None = None,
+    progress: bool = False,
+) -> GradeSummary:
+    """Grade output files in place (fields `generation`, `expected_answer` -> `predicted_answer`, `symbolic_correct`).
+
+    `paths` are files or glob patterns. `workers` defaults to all cores; `timeout` is per record. Records
+    without `generation` but with `predicted_answer` are graded on that answer as it is.
+    """
+    started = time.monotonic()
+    config = get_extraction(extraction)
+    files = expand_paths(paths)
+    loaded = {path: _load(path, config) for path in files}
+    summary = GradeSummary(files=len(files))
+    jobs: list[tuple[Path, int]] = []
+    arguments: list[tuple[str, str | None]] = []
+    for path, items in loaded.items():
+        for position, (record, expected, predicted) in enumerate(items):
+            verdict = quick_equal(expected, predicted)
+            if verdict is None:
+                jobs.append((path, position))
+                arguments.append((expected, predicted))
+            else:
+                _write_verdict(record, predicted, Outcome(value=verdict), summary)
+    total = sum(len(items) for items in loaded.values())
+    with _progress(progress, total, total - len(jobs)) as advance, WorkerPool(workers) as pool:
+        for index, outcome in pool.iter_run("equal", arguments, timeout=timeout):
+            path, position = jobs[index]
+            record, _, predicted = loaded[path][position]
+            _write_verdict(record, predicted, outcome, summary)
+            advance()
+    for path, items in loaded.items():
+        write_jsonl(path, (record for record, _, _ in items))
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _write_verdict(record: Record, predicted: str | None, outcome: Outcome, summary: GradeSummary) -> None:
+    record["predicted_answer"] = predicted
+    record["symbolic_correct"] = bool(outcome.ok and outcome.value)
+    if outcome.ok:
+        record.pop(ERROR_KEY, None)
+    else:
+        record[ERROR_KEY] = outcome.error
+        summary.errors += 1
+        summary.timeouts += outcome.timed_out
+    summary.records += 1
+    summary.correct += record["symbolic_correct"]
+    summary.no_answer += predicted is None
+
+
+class _progress:
+    """A rich progress bar over records (or nothing when disabled); the context value advances it by one."""
+
+    def __init__(self, enabled: bool, total: int, done: int) -> None:
+        self.enabled, self.total, self.done = enabled, total, done
+        self._bar: Any = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self._bar = Progress("grading", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
+        self._bar.start()
+        task = self._bar.add_task("grading", total=self.total, completed=self.done)
+        return lambda: self._bar.advance(task)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
