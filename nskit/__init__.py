@@ -1,0 +1,1 @@
+"""nskit: evaluate LLMs on math reasoning benchmarks."""

@@ -1,0 +1,33 @@
+"""The `ns` command: a Typer app assembled from one small module per command (heavy imports stay inside them)."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+COMMAND_MODULES = [
+    "eval",
+    "generate",
+    "start_server",
+    "convert",
+    "grade",
+    "prepare_data",
+]
+
+app = typer.Typer(
+    name="ns",
+    help="nskit: evaluate LLMs on math reasoning benchmarks (serve, generate, grade, judge, summarize).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"nskit.cli.{_name}").register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

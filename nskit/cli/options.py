@@ -1,0 +1,35 @@
+"""Options shared by several commands, defined once (NeMo-Skills spelling: underscores)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Cluster = Annotated[str, typer.Option("--cluster", help="cluster config name (cluster_configs/NAME.yaml) or path")]
+ConfigDir = Annotated[Path | None, typer.Option("--config_dir", help="where cluster configs are looked up first")]
+Model = Annotated[
+    str | None,
+    typer.Option("--model", help="model path or name; default on a CPU-only machine: the embedded SmolLM2-135M"),
+]
+ServerType = Annotated[str, typer.Option("--server_type", help="vllm | openai (a registry: see docs/servers.md)")]
+ServerGpus = Annotated[int | None, typer.Option("--server_gpus", help="GPUs per node for the server")]
+ServerNodes = Annotated[int, typer.Option("--server_nodes", help="nodes for one server")]
+ServerArgs = Annotated[str, typer.Option("--server_args", help="extra server flags, appended verbatim")]
+ServerAddress = Annotated[
+    str | None, typer.Option("--server_address", help="use this running OpenAI-compatible server (http://host:port/v1)")
+]
+OutputDir = Annotated[Path, typer.Option("--output_dir", help="where eval-results/ and logs/ are written")]
+DataDir = Annotated[Path | None, typer.Option("--data_dir", help="prepared benchmarks (default ./data or NSKIT_DATA_DIR)")]
+Mirror = Annotated[
+    Path | None, typer.Option("--mirror", help="offline copy of upstream files as DIR/<host>/<path> (or NSKIT_MIRROR)")
+]
+DryRun = Annotated[bool, typer.Option("--dry_run", help="print what would run, run nothing")]
+RerunDone = Annotated[bool, typer.Option("--rerun_done", help="generate files that are already complete again")]
+RetryErrors = Annotated[
+    bool, typer.Option("--retry_errors", help="re-request only the records that carry an `error` in existing outputs")
+]
+
+EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
+"""Context settings for commands that take `++key=value` overrides after their options."""

@@ -1,0 +1,1 @@
+"""Typed, validated configuration: `++key=value` overrides, generation settings, cluster YAML, prompt configs."""

@@ -1,0 +1,47 @@
+"""Settings of one generation step, set with `++key=value` on `ns generate` / `ns eval`."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Base for configs: unknown keys are errors, assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class InferenceConfig(Strict):
+    """Sampling parameters sent with every request."""
+
+    temperature: float = Field(0.0, ge=0.0)
+    top_p: float = Field(1.0, gt=0.0, le=1.0)
+    top_k: int = -1
+    min_p: float = Field(0.0, ge=0.0, le=1.0)
+    repetition_penalty: float = Field(1.0, gt=0.0)
+    tokens_to_generate: int = Field(2048, gt=0)
+    random_seed: int = 0
+    top_logprobs: int | None = Field(None, ge=0, description="ask for per-token logprobs with this many alternatives")
+    stop_phrases: list[str] = Field(default_factory=list)
+
+
+class GenerationConfig(Strict):
+    """Everything that decides what is sent to the server and how hard the client pushes."""
+
+    prompt_config: str | None = Field(None, description="prompt config name (generic/math) or YAML path")
+    prompt_template: str | None = Field(None, description="raw completion mode: template name or YAML path")
+    system_message: str | None = None
+    inference: InferenceConfig = Field(default_factory=InferenceConfig)
+    max_concurrent_requests: int = Field(512, gt=0)
+    max_samples: int = Field(-1, description="only the first N problems (-1 = all)")
+    request_timeout: float = Field(1800.0, gt=0)
+    max_retries: int = Field(6, ge=0)
+    error_budget: int = Field(
+        20, ge=1, description="abort after this many consecutive requests fail for good (server clearly down)"
+    )
+    code_execution: bool = False
+    max_code_executions: int = Field(8, ge=0)
+
+
+SAMPLING_DEFAULTS = {"inference": {"temperature": 0.7, "top_p": 0.95, "top_k": -1}}
+"""What `:N` (N > 0) seeds use unless overridden, as in NeMo-Skills."""

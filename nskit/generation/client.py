@@ -1,0 +1,250 @@
+"""The async OpenAI-compatible client: timeouts, retries with backoff and jitter, Retry-After, an error budget."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from nskit.config.generation import InferenceConfig
+from nskit.prompt.render import Prompt
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
+
+
+@dataclass
+class Completion:
+    """One finished request."""
+
+    text: str
+    finish_reason: str | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    retries: int = 0
+    logprobs: list[dict[str, Any]] | None = None
+
+
+class RequestFailed(Exception):
+    """A request that failed for good; `kind` says why (bad_request, server_error, connection, timeout, ...)."""
+
+    def __init__(self, kind: str, message: str, attempts: int, transient: bool) -> None:
+        super().__init__(f"{kind}: {message} (after {attempts} attempt(s))")
+        self.kind = kind
+        self.attempts = attempts
+        self.transient = transient
+
+
+class ServerDown(RuntimeError):
+    """Too many requests in a row failed for good: the server is clearly down."""
+
+
+@dataclass
+class ClientStats:
+    """Counters reported at the end of a run."""
+
+    requests: int = 0
+    retries: int = 0
+    failures: int = 0
+    retry_reasons: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class RetryPolicy:
+    """Exponential backoff with full jitter, capped; Retry-After from the server wins when it is given."""
+
+    max_retries: int = 6
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    max_retry_after: float = 120.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds to wait before retry number `attempt` (1-based)."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_retry_after)
+        return random.uniform(0.5, 1.0) * min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+
+
+def _retry_after(exc: Exception) -> float | None:
+    response = getattr(exc, "response", None)
+    value = response.headers.get("retry-after") if response is not None else None
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None  # an HTTP date: rare for model servers; fall back to our own backoff
+
+
+def classify(exc: Exception) -> tuple[str, bool]:
+    """Map an exception from the SDK to (kind, retryable)."""
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return "timeout", True
+    if isinstance(exc, openai.APIConnectionError):
+        return "connection", True
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        if status == 429:
+            return "rate_limit", True
+        if status in RETRYABLE_STATUS:
+            return f"http_{status}", True
+        return f"http_{status}", False
+    if isinstance(exc, (ValueError, KeyError, IndexError, TypeError)):
+        # A malformed or truncated body from the server or a proxy: worth another try.
+        return "bad_response", True
+    raise exc
+
+
+class ModelClient:
+    """Sends prompts to one OpenAI-compatible server."""
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 1800.0,
+        retry: RetryPolicy | None = None,
+        error_budget: int = 20,
+        max_connections: int = 1024,
+    ) -> None:
+        import httpx
+        import openai
+
+        self.base_url = base_url
+        self.model = model
+        self.retry = retry or RetryPolicy()
+        self.error_budget = error_budget
+        self.stats = ClientStats()
+        self._consecutive_failures = 0
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self._client = openai.AsyncOpenAI(
+            base_url=base_url,
+            api_key=api_key or "EMPTY",
+            timeout=timeout,
+            max_retries=0,  # retries are ours: they are counted, jittered and budgeted
+            http_client=openai.DefaultAsyncHttpxClient(limits=limits, timeout=timeout),
+        )
+
+    async def resolve_model(self) -> str:
+        """The model name to send: the one given, else the first the server lists."""
+        if self.model is None:
+            models = await self._client.models.list()
+            if not models.data:
+                raise RuntimeError(f"server {self.base_url} lists no models")
+            self.model = models.data[0].id
+        return self.model
+
+    async def close(self) -> None:
+        """Close the HTTP connections."""
+        await self._client.close()
+
+    async def generate(self, prompt: Prompt, params: InferenceConfig) -> Completion:
+        """Send one prompt, retrying transient failures; raises RequestFailed or ServerDown."""
+        model = await self.resolve_model()
+        attempt = 0
+        while True:
+            attempt += 1
+            self.stats.requests += 1
+            try:
+                completion = await self._request(model, prompt, params)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - classify() re-raises anything it does not know
+                kind, retryable = classify(exc)
+                if retryable and attempt <= self.retry.max_retries:
+                    self.stats.retries += 1
+                    self.stats.retry_reasons[kind] += 1
+                    await asyncio.sleep(self.retry.delay(attempt, _retry_after(exc)))
+                    continue
+                self._note_failure(transient=retryable)
+                raise RequestFailed(kind, str(exc)[:500], attempt, transient=retryable) from exc
+            self._consecutive_failures = 0
+            completion.retries = attempt - 1
+            return completion
+
+    def _note_failure(self, transient: bool) -> None:
+        self.stats.failures += 1
+        if not transient:
+            # The server answered (e.g. 400 prompt too long): it is up, this request alone is bad.
+            self._consecutive_failures = 0
+            return
+        self._consecutive_failures += 1
+        if self._consecutive_failures >= self.error_budget:
+            raise ServerDown(
+                f"{self._consecutive_failures} requests in a row failed for good against {self.base_url}: "
+                "the server looks down"
+            )
+
+    async def _request(self, model: str, prompt: Prompt, params: InferenceConfig) -> Completion:
+        extra: dict[str, Any] = {}
+        if params.top_k != -1:
+            extra["top_k"] = params.top_k
+        if params.min_p > 0:
+            extra["min_p"] = params.min_p
+        if params.repetition_penalty != 1.0:
+            extra["repetition_penalty"] = params.repetition_penalty
+        stop = list(dict.fromkeys([*params.stop_phrases, *prompt.stop_phrases])) or None
+        common: dict[str, Any] = dict(
+            model=model,
+            temperature=params.temperature,
+            top_p=params.top_p,
+            max_tokens=params.tokens_to_generate,
+            seed=params.random_seed,
+            stop=stop,
+            extra_body=extra or None,
+        )
+        if prompt.text is not None:
+            if params.top_logprobs is not None:
+                common["logprobs"] = params.top_logprobs
+            response = await self._client.completions.create(prompt=prompt.text, **common)
+            choice = response.choices[0]
+            text = choice.text
+            logprobs = _completion_logprobs(choice.logprobs) if params.top_logprobs is not None else None
+        else:
+            if params.top_logprobs is not None:
+                common["logprobs"] = True
+                common["top_logprobs"] = params.top_logprobs
+            response = await self._client.chat.completions.create(messages=prompt.messages, **common)
+            choice = response.choices[0]
+            text = choice.message.content or ""
+            logprobs = _chat_logprobs(choice.logprobs) if params.top_logprobs is not None else None
+        usage = response.usage
+        return Completion(
+            text=text,
+            finish_reason=choice.finish_reason,
+            prompt_tokens=usage.prompt_tokens if usage else None,
+            completion_tokens=usage.completion_tokens if usage else None,
+            logprobs=logprobs,
+        )
+
+
+def _chat_logprobs(logprobs: Any) -> list[dict[str, Any]] | None:
+    if logprobs is None or logprobs.content is None:
+        return None
+    return [
+        {"token": t.token, "logprob": t.logprob, "top_logprobs": {a.token: a.logprob for a in t.top_logprobs or []}}
+        for t in logprobs.content
+    ]
+
+
+def _completion_logprobs(logprobs: Any) -> list[dict[str, Any]] | None:
+    if logprobs is None or logprobs.tokens is None:
+        return None
+    tops = logprobs.top_logprobs or [None] * len(logprobs.tokens)
+    return [
+        {"token": tok, "logprob": lp, "top_logprobs": dict(top or {})}
+        for tok, lp, top in zip(logprobs.tokens, logprobs.token_logprobs, tops)
+    ]
+
+
+def now() -> float:
+    """Wall-clock seconds (epoch), as NeMo-Skills records generation times."""
+    return time.time()

@@ -1,0 +1,56 @@
+"""What one generation step does: input file -> output file with a prompt and sampling parameters."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nskit.config.generation import InferenceConfig
+from nskit.prompt.render import PromptConfig, PromptTemplate
+from nskit.records import RecordFileError, iter_numbered
+
+
+@dataclass
+class GenerationJob:
+    """Generate one output file (greedy `output.jsonl` or one seed `output-rs{seed}.jsonl`)."""
+
+    input_file: Path
+    output_file: Path
+    prompt_config: PromptConfig
+    inference: InferenceConfig
+    template: PromptTemplate | None = None
+    system_message: str | None = None
+    max_samples: int = -1
+    model: str = ""
+
+    def fingerprint(self) -> dict[str, Any]:
+        """The settings that make two runs' records interchangeable (stored beside partial output)."""
+        prompt = json.dumps(
+            [self.prompt_config.model_dump(), self.template.model_dump() if self.template else None, self.system_message],
+            sort_keys=True,
+        )
+        return {
+            "input_file": str(self.input_file.resolve()),
+            "model": self.model,
+            "prompt_sha256": hashlib.sha256(prompt.encode()).hexdigest()[:16],
+            "inference": self.inference.model_dump(),
+            "max_samples": self.max_samples,
+        }
+
+    def load_inputs(self) -> list[dict[str, Any]]:
+        """Input records (the first `max_samples`), each checked to have what the prompt needs."""
+        needed = self.prompt_config.fields()
+        records = []
+        for line, record in iter_numbered(self.input_file):
+            if 0 <= self.max_samples <= len(records):
+                break
+            missing = sorted(k for k in needed if record.get(k) in (None, ""))
+            if missing:
+                raise RecordFileError(self.input_file, line, f"record lacks field(s) {missing} needed by the prompt")
+            records.append(record)
+        if not records:
+            raise RecordFileError(self.input_file, None, "no input records")
+        return records

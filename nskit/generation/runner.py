@@ -1,0 +1,198 @@
+"""The generation loop: many jobs, one bounded pool of in-flight requests, resumable partial files.
+
+Workers pull (job, position) pairs from one queue across every job, so the server stays saturated across
+benchmarks and seeds. Each finished record is appended at once to its job's partial file; a job's final file
+appears by atomic rename when its last record lands. Requests that failed for good while the server still
+answers are written with `error`; a streak of failures is held back until a success proves the server alive,
+so an aborted run (server down) leaves those records to be requested again on resume.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from nskit.generation.client import Completion, ModelClient, RequestFailed, ServerDown, now
+from nskit.generation.jobs import GenerationJob
+from nskit.prompt.render import build_prompt
+from nskit.records import PartialOutput, RecordFileError, iter_jsonl
+
+log = logging.getLogger(__name__)
+
+Strategy = Callable[[ModelClient, GenerationJob, dict[str, Any]], "asyncio.Future[dict[str, Any]]"]
+
+
+@dataclass
+class JobState:
+    """Bookkeeping of one job while it runs."""
+
+    job: GenerationJob
+    inputs: list[dict[str, Any]]
+    partial: PartialOutput
+    remaining: set[int]
+    done_before: int
+
+    def position_records(self) -> Iterator[tuple[JobState, int]]:
+        for position in sorted(self.remaining):
+            yield self, position
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the closing line and for tests."""
+
+    jobs_total: int = 0
+    jobs_skipped: int = 0
+    jobs_finished: int = 0
+    requested: int = 0
+    resumed: int = 0
+    errors: int = 0
+    generated_tokens: int = 0
+    seconds: float = 0.0
+    retries: int = 0
+    retry_reasons: dict[str, int] = field(default_factory=dict)
+
+    def line(self) -> str:
+        """The one-line summary printed at the end."""
+        rate = self.generated_tokens / self.seconds if self.seconds else 0.0
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.retry_reasons.items())) or "none"
+        return (
+            f"generation: {self.requested} records requested ({self.resumed} resumed, {self.errors} with errors) "
+            f"in {self.jobs_total} file(s), {self.jobs_skipped} already complete; {self.generated_tokens} tokens "
+            f"in {self.seconds:.1f} s ({rate:.1f} tok/s); retries {self.retries} ({reasons})"
+        )
+
+
+def prepare_job(job: GenerationJob, rerun_done: bool = False, retry_errors: bool = False) -> JobState | None:
+    """Work out what is left of a job; None when its final file is complete and nothing is to be redone."""
+    inputs = job.load_inputs()
+    partial = PartialOutput(job.output_file, job.fingerprint())
+    if job.output_file.exists() and rerun_done:
+        job.output_file.unlink()
+    if job.output_file.exists() and not partial.path.exists():
+        existing = list(iter_jsonl(job.output_file))
+        if len(existing) != len(inputs):
+            raise RecordFileError(
+                job.output_file, None,
+                f"holds {len(existing)} records but this run asks for {len(inputs)}; "
+                "pass --rerun_done to generate it again",
+            )
+        failed = [i for i, record in enumerate(existing) if record.get("error")]
+        if not (retry_errors and failed):
+            return None
+        # Retrying errors: seed a partial file with the good records; the final file is only replaced at the end.
+        partial.open()
+        for position, record in enumerate(existing):
+            if position not in failed:
+                partial.append(position, record)
+        partial.close()
+    done = partial.load()
+    remaining = set(range(len(inputs))) - set(done)
+    if retry_errors:
+        remaining |= {p for p, record in done.items() if record.get("error")}
+    return JobState(job=job, inputs=inputs, partial=partial, remaining=remaining, done_before=len(done))
+
+
+async def default_strategy(client: ModelClient, job: GenerationJob, record: dict[str, Any]) -> dict[str, Any]:
+    """One request per problem: the plain sampler. Other strategies (code execution, best-of-N) plug in here."""
+    prompt = build_prompt(record, job.prompt_config, job.template, job.system_message)
+    completion: Completion = await client.generate(prompt, job.inference)
+    fields: dict[str, Any] = {
+        "generation": completion.text,
+        "finish_reason": completion.finish_reason,
+        "num_input_tokens": completion.prompt_tokens,
+        "num_generated_tokens": completion.completion_tokens,
+        "num_retries": completion.retries,
+    }
+    if completion.logprobs is not None:
+        fields["logprobs"] = completion.logprobs
+    return fields
+
+
+async def run_jobs(
+    jobs: list[GenerationJob],
+    client: ModelClient,
+    max_concurrent: int,
+    *,
+    rerun_done: bool = False,
+    retry_errors: bool = False,
+    strategy: Strategy = default_strategy,
+    on_record: Callable[[], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> RunSummary:
+    """Run every job to completion (or raise ServerDown, leaving resumable partial files)."""
+    summary = RunSummary(jobs_total=len(jobs))
+    states = []
+    for job in jobs:
+        state = prepare_job(job, rerun_done=rerun_done, retry_errors=retry_errors)
+        if state is None:
+            summary.jobs_skipped += 1
+            log.info("%s is complete, skipping", job.output_file)
+            continue
+        summary.resumed += state.done_before
+        states.append(state)
+    total = sum(len(s.remaining) for s in states)
+    if on_total:
+        on_total(total)
+    start = time.monotonic()
+    for state in states:
+        state.partial.open()
+    queue: Iterator[tuple[JobState, int]] = (item for s in states for item in s.position_records())
+    held_failures: list[tuple[JobState, int, dict[str, Any]]] = []
+
+    def persist(state: JobState, position: int, record: dict[str, Any]) -> None:
+        state.partial.append(position, record)
+        state.remaining.discard(position)
+        if not state.remaining:
+            state.partial.finalize(len(state.inputs))
+            summary.jobs_finished += 1
+            log.info("wrote %s", state.job.output_file)
+        if on_record:
+            on_record()
+
+    async def worker() -> None:
+        for state, position in queue:
+            record = state.inputs[position]
+            started = now()
+            try:
+                fields = await strategy(client, state.job, record)
+                error = None
+            except RequestFailed as exc:
+                fields, error = {"generation": "", "num_generated_tokens": 0}, str(exc)
+            finished = now()
+            out = {**record, **fields, "generation_start_time": started, "generation_end_time": finished,
+                   "generation_time": finished - started}
+            summary.requested += 1
+            if error is not None:
+                out["error"] = error
+                summary.errors += 1
+                held_failures.append((state, position, out))
+                continue
+            summary.generated_tokens += out.get("num_generated_tokens") or 0
+            while held_failures:
+                persist(*held_failures.pop(0))
+            persist(state, position, out)
+
+    workers = [asyncio.create_task(worker()) for _ in range(max(1, min(max_concurrent, total)))]
+    try:
+        await asyncio.gather(*workers)
+        # Failures at the very end with no later success: the server still answered the budget check.
+        while held_failures:
+            persist(*held_failures.pop(0))
+    except ServerDown:
+        summary.errors -= len(held_failures)
+        raise
+    finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        for state in states:
+            state.partial.close()
+        summary.seconds = time.monotonic() - start
+        summary.retries = client.stats.retries
+        summary.retry_reasons = dict(client.stats.retry_reasons)
+    return summary

@@ -1,0 +1,1 @@
+"""Model files: format conversion and the embedded default model."""

@@ -1,0 +1,1 @@
+"""Plans: the `ns` command lines a run consists of, their order and the server they need."""

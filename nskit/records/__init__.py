@@ -1,0 +1,22 @@
+"""The only code that reads and writes data and output files: JSONL streaming, atomic replace, resume state."""
+
+from nskit.records.atomic import atomic_write_bytes, atomic_write_text, atomic_writer
+from nskit.records.errors import RecordFileError
+from nskit.records.jsonl import Record, dumps, iter_jsonl, iter_numbered, read_jsonl, write_jsonl
+from nskit.records.partial import POSITION_KEY, PartialOutput, partial_path
+
+__all__ = [
+    "POSITION_KEY",
+    "PartialOutput",
+    "Record",
+    "RecordFileError",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "atomic_writer",
+    "dumps",
+    "iter_jsonl",
+    "iter_numbered",
+    "partial_path",
+    "read_jsonl",
+    "write_jsonl",
+]

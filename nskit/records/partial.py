@@ -1,0 +1,111 @@
+"""The resumable partial file that lives beside a final output file while work is in progress.
+
+Layout (NeMo-Skills compatible): finished records are appended to `<final>-async`, each with `_async_position`
+(its input line index). A `kill -9` can at worst leave a torn last line, which is cut off when the file is
+reopened. When every position is present, the records are written to `<final>` in input order by atomic rename
+and the partial file is removed. A sidecar `<final>-async.meta.json` remembers the settings the partial was made
+with, so a resume with other settings is refused instead of mixing two runs in one file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from nskit.records.atomic import atomic_write_text
+from nskit.records.errors import RecordFileError
+from nskit.records.jsonl import Record, dumps, iter_jsonl, write_jsonl
+
+POSITION_KEY = "_async_position"
+
+
+def partial_path(final: Path) -> Path:
+    """Where the in-progress records of `final` live."""
+    return final.with_name(final.name + "-async")
+
+
+class PartialOutput:
+    """Append-only store of finished records for one final output file."""
+
+    def __init__(self, final: str | Path, fingerprint: dict[str, Any] | None = None) -> None:
+        self.final = Path(final)
+        self.path = partial_path(self.final)
+        self.meta_path = self.path.with_name(self.path.name + ".meta.json")
+        self.fingerprint = fingerprint or {}
+        self._fd: int | None = None
+
+    # -- reading -------------------------------------------------------------------------------------------
+    def load(self) -> dict[int, Record]:
+        """Finished records by position; checks the settings fingerprint and cuts a torn tail off the file."""
+        if not self.path.exists():
+            return {}
+        self._check_fingerprint()
+        self._cut_torn_tail()
+        done: dict[int, Record] = {}
+        for record in iter_jsonl(self.path):
+            position = record.get(POSITION_KEY)
+            if not isinstance(position, int):
+                raise RecordFileError(self.path, None, f"record without integer {POSITION_KEY}: {str(record)[:200]}")
+            done.setdefault(position, record)
+        return done
+
+    def _check_fingerprint(self) -> None:
+        if not self.meta_path.exists() or not self.fingerprint:
+            return
+        saved = json.loads(self.meta_path.read_text(encoding="utf-8"))
+        if saved != json.loads(json.dumps(self.fingerprint)):
+            changed = sorted(k for k in set(saved) | set(self.fingerprint) if saved.get(k) != self.fingerprint.get(k))
+            raise RecordFileError(
+                self.path,
+                None,
+                f"partial output was made with other settings (changed: {', '.join(changed)}); "
+                "rerun with the same settings, or delete it (or pass --rerun_done) to start over",
+            )
+
+    def _cut_torn_tail(self) -> None:
+        with open(self.path, "rb+") as handle:
+            data = handle.read()
+            if data and not data.endswith(b"\n"):
+                handle.truncate(data.rfind(b"\n") + 1)
+
+    # -- writing -------------------------------------------------------------------------------------------
+    def open(self) -> None:
+        """Start appending (creates the file and its settings sidecar)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.meta_path.exists() and self.fingerprint:
+            atomic_write_text(self.meta_path, json.dumps(self.fingerprint, indent=1, sort_keys=True))
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def append(self, position: int, record: Record) -> None:
+        """Persist one finished record; one write() per line so a killed process leaves at most a torn tail."""
+        if self._fd is None:
+            raise RuntimeError("PartialOutput.append before open()")
+        line = (dumps({**record, POSITION_KEY: position}) + "\n").encode("utf-8")
+        os.write(self._fd, line)
+
+    def close(self) -> None:
+        """Stop appending; the data stays for a later resume or finalize."""
+        if self._fd is not None:
+            os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = None
+
+    def finalize(self, total: int) -> int:
+        """Write positions 0..total-1 in order to the final file atomically and remove the partial."""
+        self.close()
+        done = self.load()
+        missing = [p for p in range(total) if p not in done]
+        if missing:
+            raise RecordFileError(self.path, None, f"cannot finalize: {len(missing)} record(s) missing, first {missing[:5]}")
+        count = write_jsonl(self.final, _strip_positions(done[p] for p in range(total)))
+        self.path.unlink()
+        self.meta_path.unlink(missing_ok=True)
+        return count
+
+
+def _strip_positions(records: Iterable[Record]) -> Iterator[Record]:
+    for record in records:
+        yield {k: v for k, v in record.items() if k != POSITION_KEY}

