@@ -4,7 +4,7 @@ Quirks handled:
 - NeMo-Skills downloaded this file from the Hugging Face dataset reasoning-machines/gsm-hard; the adapter pins the
   authors' GitHub copy (same name, same authors) because its bytes could be verified.
 - Targets are floats computed by Python programs, with binary noise (`3244047.0999999996`): integral values are
-  written without `.0`, others rounded to 10 decimals (`3244047.1`); see `number_text`.
+  written without `.0`, others to 15 significant digits (`3244047.1`); see `number_text`.
 - Some targets are negative or fractional although the story asks for a count; they are kept as upstream has them.
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 from nskit.datasets.errors import ConversionError
 
@@ -11,10 +12,11 @@ _INTEGER = re.compile(r"[+-]?\d+")
 
 
 def number_text(value: int | float | str, where: str) -> str:
-    """A numeric answer as text: integral values without `.0` (`27.0` -> `27`), others rounded to 10 decimals.
+    """A numeric answer as text: integral values without `.0` (`27.0` -> `27`), others to 15 significant digits.
 
-    Rounding to 10 decimals removes binary noise such as `3244047.0999999996` (-> `3244047.1`) from answers that
-    upstream computed in floating point, and keeps every digit that upstream meant (`0.6666666667`).
+    15 significant digits (what a double holds reliably) remove binary noise such as `3244047.0999999996`
+    (-> `3244047.1`) from answers upstream computed in floating point, and keep every digit upstream meant
+    (`0.6666666667`). The text never uses exponent notation.
     """
     if isinstance(value, str):
         try:
@@ -25,7 +27,7 @@ def number_text(value: int | float | str, where: str) -> str:
         raise ConversionError(where, f"answer {value!r} is not a finite number")
     if float(value).is_integer():
         return str(int(value))
-    return repr(round(float(value), 10))
+    return format(Decimal(format(float(value), ".15g")), "f")
 
 
 def strip_leading_zeros(answer: str) -> str:
