@@ -1,0 +1,26 @@
+"""The code-execution sandbox: a local HTTP service running Python snippets under bubblewrap.
+
+Public API (see docs/sandbox.md):
+- ``SandboxClient(base_url).execute(code, session_id=None, timeout=None) -> ExecutionResult`` (async)
+- ``SandboxProcess(port=0, args=...)``: context manager that runs the service as a child process
+- ``ExecutionResult``, ``SandboxConfig``, ``SandboxUnavailable``, ``SandboxError``, ``SandboxStartError``
+"""
+
+from nskit.sandbox.bwrap import SandboxUnavailable
+from nskit.sandbox.client import SandboxClient, SandboxError
+from nskit.sandbox.config import SandboxConfig
+from nskit.sandbox.process import SandboxProcess, SandboxStartError
+from nskit.sandbox.result import STATUSES, ExecutionResult, Status, trim_traceback
+
+__all__ = [
+    "STATUSES",
+    "ExecutionResult",
+    "SandboxClient",
+    "SandboxConfig",
+    "SandboxError",
+    "SandboxProcess",
+    "SandboxStartError",
+    "SandboxUnavailable",
+    "Status",
+    "trim_traceback",
+]

@@ -1,0 +1,151 @@
+"""Start and stop the service as a child process: ``with SandboxProcess() as sb: use sb.base_url``."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Sequence
+from types import TracebackType
+from typing import IO
+
+from nskit.sandbox.config import READY_PREFIX
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the parent dies (the server then kills its sandboxes)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+
+
+class SandboxStartError(RuntimeError):
+    """The service did not come up; the message carries the tail of its log."""
+
+
+class SandboxProcess:
+    """The sandbox service as a child process in its own process group, torn down on exit whatever happens.
+
+    ``port=0`` lets the service pick a free port; ``base_url`` is known after start. ``args`` are extra flags of
+    ``python -m nskit.sandbox.server`` (e.g. ``["--workers", "8"]``). The service's log goes to ``log_path``
+    (a temporary file by default). Start it from the main thread: the child is told to exit when the thread
+    that started it ends (PR_SET_PDEATHSIG), which is what keeps it from outliving a killed parent.
+    """
+
+    def __init__(
+        self,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        args: Sequence[str] = (),
+        *,
+        python: str = sys.executable,
+        startup_timeout: float = 60.0,
+        log_path: str | None = None,
+    ) -> None:
+        self.host, self.port, self.args = host, port, list(args)
+        self.python, self.startup_timeout = python, startup_timeout
+        self.log_path = log_path
+        self.base_url = ""
+        self._proc: subprocess.Popen[str] | None = None
+        self._log: IO[str] | None = None
+
+    @property
+    def pid(self) -> int:
+        """The service's process id (started services only)."""
+        if self._proc is None:
+            raise RuntimeError("SandboxProcess not started")
+        return self._proc.pid
+
+    def start(self) -> SandboxProcess:
+        """Launch, wait for the ready line and a healthy /health; SandboxStartError with the log otherwise."""
+        if self.log_path is None:
+            handle, self.log_path = tempfile.mkstemp(prefix="nskit-sandbox-", suffix=".log")
+            os.close(handle)
+        self._log = open(self.log_path, "a", encoding="utf-8")
+        argv = [self.python, "-m", "nskit.sandbox.server", "--host", self.host, "--port", str(self.port), *self.args]
+        self._proc = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.DEVNULL, text=True,
+            start_new_session=True, preexec_fn=_die_with_parent,
+        )
+        try:
+            self.base_url = self._wait_ready()
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self) -> str:
+        """Read the service's stdout until the ready line (in a thread, so the deadline holds)."""
+        assert self._proc is not None and self._proc.stdout is not None
+        found: list[str] = []
+        stdout = self._proc.stdout
+
+        def read() -> None:
+            for line in stdout:
+                if line.startswith(READY_PREFIX):
+                    found.append(line[len(READY_PREFIX):].strip())
+                    break
+            # Keep draining so the service never blocks on a full stdout pipe.
+            for _ in stdout:
+                pass
+
+        threading.Thread(target=read, name="sandbox-stdout", daemon=True).start()
+        deadline = time.monotonic() + self.startup_timeout
+        while not found:
+            if self._proc.poll() is not None:
+                raise SandboxStartError(f"sandbox service exited with code {self._proc.returncode}: {self._log_tail()}")
+            if time.monotonic() > deadline:
+                raise SandboxStartError(f"sandbox service not ready after {self.startup_timeout} s: {self._log_tail()}")
+            time.sleep(0.02)
+        return found[0]
+
+    def _wait_healthy(self) -> None:
+        with urllib.request.urlopen(f"{self.base_url}/health", timeout=10) as response:
+            body = json.loads(response.read())
+        if body.get("status") != "ok":
+            raise SandboxStartError(f"sandbox /health answered {body}")
+
+    def _log_tail(self, limit: int = 4000) -> str:
+        if self.log_path is None or not os.path.exists(self.log_path):
+            return "(no log)"
+        with open(self.log_path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()[-limit:] or "(empty log)"
+
+    def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM the service's process group, SIGKILL after ``grace`` seconds; idempotent."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            self._signal_group(signal.SIGTERM)
+            try:
+                proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                self._signal_group(signal.SIGKILL)
+                proc.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def _signal_group(self, sig: int) -> None:
+        assert self._proc is not None
+        try:
+            os.killpg(self._proc.pid, sig)
+        except ProcessLookupError:
+            pass  # the group is already gone, which is what we want
+
+    def __enter__(self) -> SandboxProcess:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

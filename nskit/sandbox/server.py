@@ -1,0 +1,175 @@
+"""The HTTP service: ``python -m nskit.sandbox.server --port P`` (or ``ns sandbox``).
+
+Endpoints (JSON):
+  GET    /health                 -> {"status": "ok", "workers": ..., "running": ..., "sessions": ..., ...}
+  POST   /execute                {"code": str, "session_id": str | null, "timeout": float | null} -> ExecutionResult
+  DELETE /sessions/{session_id}  -> {"closed": bool}
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
+
+from aiohttp import web
+
+from nskit.sandbox.bwrap import SandboxUnavailable, find_tools
+from nskit.sandbox.config import READY_PREFIX, SandboxConfig
+from nskit.sandbox.executor import Executor
+
+EXECUTOR_KEY = web.AppKey("executor", Executor)
+PROBE_CODE = "import numpy, sympy\nprint(int(numpy.int64(6) * 7), sympy.Integer(2) ** 10)"
+PROBE_OUTPUT = "42 1024\n"
+
+
+def _bad_request(message: str) -> web.Response:
+    return web.json_response({"error": message}, status=400)
+
+
+def parse_execute_body(body: Any) -> tuple[str, str | None, float | None]:
+    """Validate a /execute body; ValueError names the offending field."""
+    if not isinstance(body, dict):
+        raise ValueError("body must be a JSON object")
+    unknown = set(body) - {"code", "session_id", "timeout", "language"}
+    if unknown:
+        raise ValueError(f"unknown fields {sorted(unknown)}; valid: code, session_id, timeout, language")
+    code, session_id, timeout = body.get("code"), body.get("session_id"), body.get("timeout")
+    if not isinstance(code, str):
+        raise ValueError("`code` must be a string")
+    if body.get("language", "python") != "python":
+        raise ValueError(f"only language 'python' is supported, got {body.get('language')!r}")
+    if session_id is not None and (not isinstance(session_id, str) or not session_id):
+        raise ValueError("`session_id` must be a non-empty string or null")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
+        raise ValueError("`timeout` must be a number of seconds or null")
+    return code, session_id, None if timeout is None else float(timeout)
+
+
+async def handle_health(request: web.Request) -> web.Response:
+    """Liveness and load counters."""
+    return web.json_response({"status": "ok", **request.app[EXECUTOR_KEY].stats()})
+
+
+async def handle_execute(request: web.Request) -> web.Response:
+    """Run one snippet and answer with its ExecutionResult."""
+    try:
+        code, session_id, timeout = parse_execute_body(await request.json())
+        executor = request.app[EXECUTOR_KEY]
+        executor.config.timeout_for(timeout)
+    except ValueError as exc:  # includes JSONDecodeError
+        return _bad_request(str(exc))
+    try:
+        result = await executor.execute(code, session_id=session_id, timeout=timeout)
+    except SandboxUnavailable as exc:
+        return web.json_response({"error": str(exc)}, status=503)
+    except RuntimeError as exc:  # uid pool exhausted, all sessions busy: the caller may retry later
+        return web.json_response({"error": str(exc)}, status=503)
+    return web.json_response(result.to_json())
+
+
+async def handle_close_session(request: web.Request) -> web.Response:
+    """Kill a session's interpreter and forget its variables."""
+    closed = await request.app[EXECUTOR_KEY].close_session(request.match_info["session_id"])
+    return web.json_response({"closed": closed})
+
+
+async def _reap_idle_sessions(app: web.Application) -> None:
+    executor = app[EXECUTOR_KEY]
+    while True:
+        await asyncio.sleep(min(30.0, executor.config.session_idle_seconds / 2))
+        await executor.close_idle_sessions()
+
+
+def make_app(executor: Executor) -> web.Application:
+    """The aiohttp application around ``executor`` (which the caller shuts down)."""
+    app = web.Application(client_max_size=16 * 1024 * 1024)
+    app[EXECUTOR_KEY] = executor
+    app.router.add_get("/health", handle_health)
+    app.router.add_post("/execute", handle_execute)
+    app.router.add_delete("/sessions/{session_id}", handle_close_session)
+    return app
+
+
+async def probe(executor: Executor) -> None:
+    """Run a known snippet; SandboxUnavailable with bubblewrap's own words when containment does not work."""
+    result = await executor.execute(PROBE_CODE, timeout=min(60.0, executor.config.max_timeout))
+    if result.status != "ok" or result.stdout != PROBE_OUTPUT:
+        raise SandboxUnavailable(
+            f"sandbox self-test failed (status {result.status}: {result.error}); "
+            f"stdout={result.stdout!r} stderr={result.stderr[-2000:]!r}"
+        )
+
+
+async def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+    """Check bubblewrap, self-test, listen, print the ready line, and serve until SIGTERM/SIGINT."""
+    find_tools()
+    executor = Executor(config)
+    try:
+        await probe(executor)
+        app = make_app(executor)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port, backlog=1024)
+        try:
+            await site.start()
+        except OSError as exc:
+            raise SystemExit(f"nskit-sandbox: error: cannot listen on {host}:{port}: {exc}") from exc
+        reaper = asyncio.create_task(_reap_idle_sessions(app))
+        bound = runner.addresses[0]
+        print(f"{READY_PREFIX}http://{bound[0]}:{bound[1]}", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        reaper.cancel()
+        await runner.cleanup()
+    finally:
+        await executor.shutdown()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m nskit.sandbox.server", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (see the ready line)")
+    defaults = SandboxConfig()
+    for f in fields(SandboxConfig):
+        if f.name in ("python", "extra_ro_binds"):
+            continue
+        parser.add_argument(f"--{f.name.replace('_', '-')}", type=type(getattr(defaults, f.name)),
+                            default=getattr(defaults, f.name), help=f"default {getattr(defaults, f.name)}")
+    parser.add_argument("--python", default=defaults.python, help="interpreter run inside the sandbox")
+    parser.add_argument("--ro-bind", action="append", default=[], help="extra host path bound read-only")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> SandboxConfig:
+    """Build the config from parsed flags."""
+    values = {f.name: getattr(args, f.name) for f in fields(SandboxConfig) if f.name != "extra_ro_binds"}
+    return SandboxConfig(**values, extra_ro_binds=tuple(args.ro_bind))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m nskit.sandbox.server``; exit code 2 with the reason when it cannot sandbox."""
+    args = _parser().parse_args(argv)
+    try:
+        config = config_from_args(args)
+    except ValueError as exc:
+        print(f"nskit-sandbox: error: {exc}", file=sys.stderr, flush=True)
+        return 2
+    try:
+        asyncio.run(serve(config, host=args.host, port=args.port))
+    except SandboxUnavailable as exc:
+        print(f"nskit-sandbox: error: {exc}", file=sys.stderr, flush=True)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
