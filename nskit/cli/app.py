@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "convert",
     "grade",
     "prepare_data",
+    "sandbox",
 ]
 
 app = typer.Typer(
