@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import signal
@@ -16,17 +15,8 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import IO
 
+from nskit.cluster.supervise import set_parent_death_signal
 from nskit.sandbox.config import READY_PREFIX
-
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """In the child before exec: get SIGTERM when the parent dies (the server then kills its sandboxes)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
-
 
 class SandboxStartError(RuntimeError):
     """The service did not come up; the message carries the tail of its log."""
@@ -74,7 +64,7 @@ class SandboxProcess:
         argv = [self.python, "-m", "nskit.sandbox.server", "--host", self.host, "--port", str(self.port), *self.args]
         self._proc = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.DEVNULL, text=True,
-            start_new_session=True, preexec_fn=_die_with_parent,
+            start_new_session=True, preexec_fn=set_parent_death_signal,  # SIGTERM: the service then kills its sandboxes
         )
         try:
             self.base_url = self._wait_ready()
