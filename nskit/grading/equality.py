@@ -38,6 +38,14 @@ def compare(gold: Normalized, pred: Normalized) -> bool:
     verdict = _cheap(gold, pred)
     if verdict is not None:
         return verdict
+    letter = _LETTER_ONLY.match(gold.text)
+    if letter:
+        return to_letter(pred.text) == letter.group(1)
+    if pred.lhs and not gold.lhs and "=" in gold.text:
+        # "x+y=1" against "y=1-x": compare the whole equations
+        return compare(gold, Normalized(f"{pred.lhs}={pred.text}"))
+    if gold.lhs and not pred.lhs and "=" in pred.text:
+        return compare(Normalized(f"{gold.lhs}={gold.text}"), pred)
     gold_number, pred_number = parse_number(gold.text), parse_number(pred.text)
     gold_words, pred_words = plain_text(gold.text), plain_text(pred.text)
     if gold_words is not None and pred_words is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nskit.grading.extraction import last_boxed, strip_math_delimiters
+from nskit.grading.extraction import extract_answer, last_boxed, strip_math_delimiters
 
 _UNICODE = {
     "−": "-", "–": "-", "—": "-", "×": "\\times ", "·": "\\cdot ", "÷": "\\div ", "√": "\\sqrt", "π": "\\pi ",
@@ -28,6 +28,7 @@ _BINOM_ALIASES = re.compile(r"\\[dt]binom(?![a-zA-Z])")
 _DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ(?![a-zA-Z])|\\degree(?![a-zA-Z])|\^\s*\{\s*o\s*\}")
 _PERCENT = re.compile(r"\\?%\s*$")
 _TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|textrm|textnormal|mbox|mathrm|mathbf|mathit|rm|bf|operatorname)\s*\{")
+_INFINITY = re.compile(r"\\inf(?:ty)?(?![a-zA-Z])|\binfinity\b|\binf\b")
 _SPACES = re.compile(r"\s+")
 _TRAILING_UNIT = re.compile(
     r"^(?P<head>.*?[\d}.])\s*(?P<unit>(?:\\(?:text|mbox|mathrm|textrm)\s*\{[^{}]*\}|(?<=\s)[a-zA-Z]{2,}(?:\s+[a-zA-Z]+)*)"
@@ -35,7 +36,7 @@ _TRAILING_UNIT = re.compile(
     re.DOTALL,
 )
 _ASSIGNMENT = re.compile(
-    r"^\s*(?P<lhs>[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?(?:\s*\(\s*[a-zA-Z]\s*\))?|\\[a-zA-Z]+(?:_\{?[a-zA-Z0-9]+\}?)?)"
+    r"^\s*(?P<lhs>(?:[a-zA-Z]|\\[a-zA-Z]+)(?:_\{[^{}=]*\}|_[a-zA-Z0-9])?(?:\s*\(\s*[a-zA-Z]\s*\))?)"
     r"\s*(?P<op>=|\\in(?![a-zA-Z]))\s*(?P<rhs>.+)$",
     re.DOTALL,
 )
@@ -58,6 +59,10 @@ def unwrap(answer: str) -> str:
         boxed = last_boxed(answer)
         if boxed is not None:
             answer = boxed.strip()
+    elif "answer" in answer.lower():
+        stated = extract_answer(answer, "answer_is")
+        if stated is not None:
+            answer = stated
     answer = strip_math_delimiters(answer).strip()
     return answer.rstrip(".;。").strip() if not answer.endswith("\\.") else answer
 
@@ -69,6 +74,9 @@ def normalize(answer: str) -> Normalized:
     text = _FRAC_ALIASES.sub(r"\\frac", text)
     text = _BINOM_ALIASES.sub(r"\\binom", text)
     text = text.replace("\\$", "").replace("$", "")
+    text = _INFINITY.sub(r"\\infty", text)
+    if text.startswith("\\text{") and text.endswith("}") and text.count("{") == 1:
+        text = text[6:-1]  # one \text{...} around the whole answer: "\text{(B), (C)}"
     degrees = False
     if "circ" in text or "degree" in text or "^{o}" in text:
         text, count = _DEGREES.subn("", text)

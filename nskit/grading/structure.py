@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 MAX_ELEMENTS = 64
 _OPEN = {"(": ")", "[": "]", "{": "}"}
-_MATRIX = re.compile(r"^\\begin\{(?P<env>[pbvBV]?matrix|array)\}(?:\{[^{}]*\})?(?P<body>.*)\\end\{(?P=env)\}$", re.DOTALL)
+_MATRIX = re.compile(r"^[(\[]?\\begin\{(?P<env>[pbvBV]?matrix|array)\}(?:\{[^{}]*\})?(?P<body>.*)\\end\{(?P=env)\}[)\]]?$", re.DOTALL)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ def symbolic_equal(expected: str, predicted: str, *, degrees_mismatch: bool = Fa
     """Whether two normalised LaTeX answers denote the same mathematical object (raises `UnparsableAnswer`)."""
     gold = to_sympy(expected)
     pred = to_sympy(predicted)
+    if _COMPLEX_HINT.search(expected) or _COMPLEX_HINT.search(predicted):
+        gold, pred = _imaginary_unit(gold), _imaginary_unit(pred)
     if _objects_equal(gold, pred):
         return True
     if degrees_mismatch:
@@ -52,6 +54,16 @@ def symbolic_equal(expected: str, predicted: str, *, degrees_mismatch: bool = Fa
         if _is_scalar(gold) and _is_scalar(pred):
             return _objects_equal(gold * sympy.pi / 180, pred) or _objects_equal(gold, pred * sympy.pi / 180)
     return False
+
+
+def _imaginary_unit(value: Any) -> Any:
+    """The parser keeps `i` as a symbol; in an answer that mentions `i` it is the imaginary unit."""
+    import sympy
+
+    if not _is_scalar(value):
+        return value
+    units = [symbol for symbol in value.free_symbols if symbol.name == "i"]
+    return value.subs({symbol: sympy.I for symbol in units}) if units else value
 
 
 def _is_scalar(value: Any) -> bool:

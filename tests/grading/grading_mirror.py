@@ -1,0 +1,58 @@
+"""A small loader for the raw upstream benchmark files in the offline mirror (tests only).
+
+The directory comes from the `mirror_dir` fixture (tests/conftest.py: $NSKIT_MIRROR or ../shared/mirror, skipped
+when absent). The tests read the mirror directly instead of going through `ns prepare_data`, so that grading is tested against
+the exact upstream bytes. Expected answers are taken the way NeMo-Skills' prepare scripts take them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+_RAW = "raw.githubusercontent.com"
+_QWEN = f"{_RAW}/QwenLM/Qwen2.5-Math/refs/heads/main/evaluation/data"
+FILES = {
+    "math-500": f"{_RAW}/ZubinGou/math-evaluation-harness/main/data/math_oai/test.jsonl",
+    "gsm8k": f"{_RAW}/openai/grade-school-math/master/grade_school_math/data/test.jsonl",
+    "aime24": f"{_RAW}/NVIDIA/NeMo-Skills/main/nemo_skills/dataset/aime24/test.txt",
+    "amc23": f"{_QWEN}/amc23/test.jsonl",
+    "minerva_math": f"{_QWEN}/minerva_math/test.jsonl",
+    "olympiadbench": f"{_QWEN}/olympiadbench/test.jsonl",
+}
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _last_boxed(text: str) -> str | None:
+    from nskit.grading.extraction import last_boxed
+
+    return last_boxed(text)
+
+
+def expected_answers(mirror: Path, name: str) -> list[str]:
+    """The expected answers of one benchmark as NeMo-Skills prepares them (`mirror`: the conftest fixture)."""
+    rows = _rows(mirror / FILES[name])
+    if name == "math-500":
+        return [row["answer"] for row in rows]
+    if name == "gsm8k":
+        return [row["answer"].split("####")[-1].strip().replace(",", "") for row in rows]
+    if name == "aime24":
+        return [str(row["expected_answer"]) for row in rows]
+    if name == "amc23":
+        return [str(int(row["answer"])) if float(row["answer"]).is_integer() else str(row["answer"]) for row in rows]
+    if name == "minerva_math":
+        answers = [_last_boxed(row["solution"]) for row in rows]
+        assert all(a is not None for a in answers)
+        return [a for a in answers if a is not None]
+    if name == "olympiadbench":
+        return [re.sub(r"^\$|\$$", "", row["final_answer"][0].strip()) for row in rows]
+    raise KeyError(name)
+
+
+def math500_rows(mirror: Path) -> list[dict]:
+    """The math-500 records (problem, solution, answer, unique_id, ...)."""
+    return _rows(mirror / FILES["math-500"])
