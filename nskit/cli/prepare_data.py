@@ -16,11 +16,15 @@ def register(app: typer.Typer) -> None:
     def prepare_data(
         names: Annotated[
             list[str] | None,
-            typer.Argument(help="benchmarks or groups (math-suite, word-problems, all); see --list", show_default=False),
+            typer.Argument(
+                help="benchmarks or groups (math-suite, word-problems, all); see --list", show_default=False
+            ),
         ] = None,
         data_dir: DataDir = None,
         mirror: Mirror = None,
-        list_: Annotated[bool, typer.Option("--list", help="show every benchmark with size and source, then exit")] = False,
+        list_: Annotated[
+            bool, typer.Option("--list", help="show every benchmark with size and source, then exit")
+        ] = False,
     ) -> None:
         """Prepare benchmarks as <data_dir>/<name>/test.jsonl (id, problem, expected_answer, metadata).
 

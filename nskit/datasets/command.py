@@ -16,7 +16,10 @@ if TYPE_CHECKING:
 
 
 def prepare_many(
-    names: list[str], data_dir: str | Path | None = None, mirror: str | Path | None = None, console: Console | None = None
+    names: list[str],
+    data_dir: str | Path | None = None,
+    mirror: str | Path | None = None,
+    console: Console | None = None,
 ) -> int:
     """Prepare every named benchmark (groups expanded); go on after a failure; return the exit code (0 or 1).
 
@@ -29,7 +32,7 @@ def prepare_many(
     try:
         selected = resolve_names(names)
     except DatasetError as exc:
-        errors.print(f"[red]error:[/red] {exc}", highlight=False)
+        errors.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         return 1
     root, source = resolve_data_dir(data_dir), resolve_mirror(mirror)
     counts = {"written": 0, "up to date": 0, "failed": 0}
@@ -40,12 +43,13 @@ def prepare_many(
                 result = prepare_benchmark(name, root, source)
             except DatasetError as exc:
                 counts["failed"] += 1
-                errors.print(f"[red]{name}: failed:[/red] {exc}", highlight=False)
+                errors.print(f"[red]{name}: failed:[/red] {exc}", highlight=False, soft_wrap=True)
                 continue
         counts["written" if result.changed else "up to date"] += 1
-        console.print(describe(result), highlight=False)
+        console.print(describe(result), highlight=False, soft_wrap=True)
     summary = ", ".join(f"{count} {state}" for state, count in counts.items() if count)
-    console.print(f"prepare_data: {summary} in {time.monotonic() - started:.1f} s (data dir {root})", highlight=False)
+    elapsed = time.monotonic() - started
+    console.print(f"prepare_data: {summary} in {elapsed:.1f} s (data dir {root})", highlight=False, soft_wrap=True)
     return 1 if counts["failed"] else 0
 
 
@@ -70,4 +74,4 @@ def print_catalogue(console: Console | None = None) -> None:
     console.print(table)
     for group, members in list_groups().items():
         total = sum(get_benchmark(member).size for member in members)
-        console.print(f"group {group}: {', '.join(members)} ({total} problems)", highlight=False)
+        console.print(f"group {group}: {', '.join(members)} ({total} problems)", highlight=False, soft_wrap=True)

@@ -100,9 +100,11 @@ def _download(url: str, dest: Path, *, timeout: float, attempts: int, backoff: f
             time.sleep(backoff * 2 ** (attempt - 1))
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                with atomic_writer(dest, "wb", encoding=None) as out:
-                    shutil.copyfileobj(response, out, 1 << 20)
+            with (
+                urllib.request.urlopen(request, timeout=timeout) as response,
+                atomic_writer(dest, "wb", encoding=None) as out,
+            ):
+                shutil.copyfileobj(response, out, 1 << 20)
             return
         except urllib.error.HTTPError as exc:
             if exc.code not in RETRY_STATUSES:

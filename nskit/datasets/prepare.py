@@ -80,9 +80,7 @@ def render(records: Iterable[Record]) -> bytes:
     return "".join(dumps(record) + "\n" for record in records).encode("utf-8")
 
 
-def prepare_benchmark(
-    name: str, data_dir: str | Path | None = None, mirror: str | Path | None = None
-) -> PrepareResult:
+def prepare_benchmark(name: str, data_dir: str | Path | None = None, mirror: str | Path | None = None) -> PrepareResult:
     """Prepare one benchmark (canonical name or alias); the file is written only if its bytes change."""
     benchmark = get_benchmark(name)
     path = output_path(name, data_dir)
@@ -112,7 +110,7 @@ def prepare(
     from rich.console import Console
 
     result = prepare_benchmark(name, data_dir, mirror)
-    (console or Console(stderr=True)).print(describe(result), highlight=False)
+    (console or Console(stderr=True)).print(describe(result), highlight=False, soft_wrap=True)
     return result.path
 
 

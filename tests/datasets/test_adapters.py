@@ -43,8 +43,15 @@ def test_strip_math_delimiters() -> None:
 
 
 def test_gsm8k_commas_and_calculator_notes(tmp_path: Path, prepared_dir: Path) -> None:
-    (record,) = convert("gsm8k", tmp_path, [{"question": "Q?", "answer": "So 2,000+125=<<2000+125=2125>>2,125\n#### 2,125"}])
-    assert record == {"id": "gsm8k-0", "problem": "Q?", "expected_answer": "2125", "reference_solution": "So 2,000+125=2,125"}
+    (record,) = convert(
+        "gsm8k", tmp_path, [{"question": "Q?", "answer": "So 2,000+125=<<2000+125=2125>>2,125\n#### 2,125"}]
+    )
+    assert record == {
+        "id": "gsm8k-0",
+        "problem": "Q?",
+        "expected_answer": "2125",
+        "reference_solution": "So 2,000+125=2,125",
+    }
     answers = {r["expected_answer"] for r in by_id(prepared_dir, "gsm8k").values()}
     assert "1450000" in answers and not any("," in answer for answer in answers)
     with pytest.raises(ConversionError, match="####"):
@@ -56,16 +63,35 @@ def test_math_both_formats(tmp_path: Path) -> None:
         "math",
         tmp_path,
         [
-            {"problem": "P1", "solution": "so $\\boxed{3}$", "answer": "\\frac{1}{2}", "subject": "Algebra",
-             "level": 2, "unique_id": "test/algebra/1.json"},
-            {"problem": "P2", "solution": "first $\\boxed{1}$, then $\\boxed{\\frac{\\sqrt{2}}{2}}$.",
-             "type": "Geometry", "level": "Level 5", "idx": 7},
+            {
+                "problem": "P1",
+                "solution": "so $\\boxed{3}$",
+                "answer": "\\frac{1}{2}",
+                "subject": "Algebra",
+                "level": 2,
+                "unique_id": "test/algebra/1.json",
+            },
+            {
+                "problem": "P2",
+                "solution": "first $\\boxed{1}$, then $\\boxed{\\frac{\\sqrt{2}}{2}}$.",
+                "type": "Geometry",
+                "level": "Level 5",
+                "idx": 7,
+            },
         ],
     )
     assert (qwen["id"], qwen["expected_answer"], qwen["level"], qwen["subject"]) == (
-        "test/algebra/1.json", "\\frac{1}{2}", 2, "Algebra")
+        "test/algebra/1.json",
+        "\\frac{1}{2}",
+        2,
+        "Algebra",
+    )
     assert (tora["id"], tora["expected_answer"], tora["level"], tora["subject"]) == (
-        "math-7", "\\frac{\\sqrt{2}}{2}", 5, "Geometry")
+        "math-7",
+        "\\frac{\\sqrt{2}}{2}",
+        5,
+        "Geometry",
+    )
 
 
 def test_math_fix_table_is_guarded(tmp_path: Path) -> None:
@@ -108,36 +134,74 @@ def test_amc23_floats(prepared_dir: Path) -> None:
 
 def test_omni_math_upstream_format(tmp_path: Path) -> None:
     rows = [
-        {"domain": ["Mathematics -> Algebra -> Other"], "difficulty": 3.5, "problem": "Find x if x+1=2.",
-         "solution": "Subtract 1: $x=1$.", "answer": "1", "source": "imo"},
-        {"domain": ["Mathematics -> Geometry"], "difficulty": 6.0, "problem": "Find the ratio.",
-         "solution": "It is $\\frac{1}{2}$.", "answer": "$\\frac{1}{2}$", "source": "usamo"},
-        {"domain": [], "difficulty": 9.0, "problem": "All n?", "solution": "...", "answer": "n = 1, 2",
-         "source": "china"},
+        {
+            "domain": ["Mathematics -> Algebra -> Other"],
+            "difficulty": 3.5,
+            "problem": "Find x if x+1=2.",
+            "solution": "Subtract 1: $x=1$.",
+            "answer": "1",
+            "source": "imo",
+        },
+        {
+            "domain": ["Mathematics -> Geometry"],
+            "difficulty": 6.0,
+            "problem": "Find the ratio.",
+            "solution": "It is $\\frac{1}{2}$.",
+            "answer": "$\\frac{1}{2}$",
+            "source": "usamo",
+        },
+        {
+            "domain": [],
+            "difficulty": 9.0,
+            "problem": "All n?",
+            "solution": "...",
+            "answer": "n = 1, 2",
+            "source": "china",
+        },
     ]
     records = convert("omni-math", tmp_path, rows)
     assert [r["id"] for r in records] == ["omni-math-0", "omni-math-1", "omni-math-2"]
     assert [r["expected_answer"] for r in records] == ["1", "\\frac{1}{2}", "n = 1, 2"]
     assert records[1] == {
-        "id": "omni-math-1", "problem": "Find the ratio.", "expected_answer": "\\frac{1}{2}",
-        "reference_solution": "It is $\\frac{1}{2}$.", "domain": ["Mathematics -> Geometry"], "difficulty": 6.0,
+        "id": "omni-math-1",
+        "problem": "Find the ratio.",
+        "expected_answer": "\\frac{1}{2}",
+        "reference_solution": "It is $\\frac{1}{2}$.",
+        "domain": ["Mathematics -> Geometry"],
+        "difficulty": 6.0,
         "source": "usamo",
     }
     assert get_benchmark("omni-math").sources[0].git_blob == "1a9d46a3a2b52992b010152e8e090f5fb7e7cb4a"
 
 
 def test_minerva_answers_come_from_the_box(tmp_path: Path, prepared_dir: Path) -> None:
-    (record,) = convert("minerva_math", tmp_path, [
-        {"problem": "P", "solution": "so $\\boxed{\\frac{a^{2}}{b}}$ m", "type": "Physics", "idx": 3}])
-    assert (record["id"], record["expected_answer"], record["subject"]) == ("minerva_math-3", "\\frac{a^{2}}{b}", "Physics")
+    (record,) = convert(
+        "minerva_math",
+        tmp_path,
+        [{"problem": "P", "solution": "so $\\boxed{\\frac{a^{2}}{b}}$ m", "type": "Physics", "idx": 3}],
+    )
+    assert (record["id"], record["expected_answer"], record["subject"]) == (
+        "minerva_math-3",
+        "\\frac{a^{2}}{b}",
+        "Physics",
+    )
     assert by_id(prepared_dir, "minerva_math")["minerva_math-1"]["expected_answer"] == "4.5e33"
     with pytest.raises(ConversionError, match="no \\\\boxed"):
         convert("minerva_math", tmp_path, [{"problem": "P", "solution": "no box", "type": "x", "idx": 0}])
 
 
 def test_olympiadbench_lists_dollars_and_multi_answers(tmp_path: Path, prepared_dir: Path) -> None:
-    base = {"id": 1, "subfield": "Algebra", "context": None, "question": "Q", "solution": ["S1", "S2"],
-            "is_multiple_answer": True, "unit": None, "answer_type": "Numerical", "error": None}
+    base = {
+        "id": 1,
+        "subfield": "Algebra",
+        "context": None,
+        "question": "Q",
+        "solution": ["S1", "S2"],
+        "is_multiple_answer": True,
+        "unit": None,
+        "answer_type": "Numerical",
+        "error": None,
+    }
     (record,) = convert("olympiadbench", tmp_path, [{**base, "final_answer": ["$69$,$84$"]}])
     assert record["expected_answer"] == "69,84"
     assert record["reference_solution"] == "S1\n\nS2"

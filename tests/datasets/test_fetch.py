@@ -8,6 +8,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -42,7 +43,7 @@ def test_git_blob_digest_matches_git(tmp_path: Path) -> None:
     expected = subprocess.run(["git", "hash-object", str(path)], check=True, capture_output=True, text=True)
     assert file_digest(path, "git_blob") == expected.stdout.strip()
     verify(Source("t", "https://h/f", git_blob=expected.stdout.strip()), path)
-    with pytest.raises(ChecksumError, match="git_blob expected 0{40}"):
+    with pytest.raises(ChecksumError, match=r"git_blob expected 0{40}"):
         verify(Source("t", "https://h/f", git_blob="0" * 40), path)
 
 
@@ -55,9 +56,9 @@ class _Server(http.server.BaseHTTPRequestHandler):
     """Serves PAYLOAD at /ok, fails /flaky with 503 until `failures` runs out, 404 elsewhere."""
 
     failures = 0
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:
         type(self).requests.append(self.path)
         if self.path == "/flaky" and type(self).failures > 0:
             type(self).failures -= 1

@@ -102,7 +102,7 @@ def test_corrupted_mirror_fails_and_keeps_old_output(mirror_copy: Path, tmp_path
 
 
 def test_missing_mirror_file_names_the_path(mirror_dir: Path, tmp_path: Path) -> None:
-    with pytest.raises(DownloadError, match="Omni-Math.jsonl is not in the mirror"):
+    with pytest.raises(DownloadError, match=r"Omni-Math\.jsonl is not in the mirror"):
         prepare_benchmark("omni-math", tmp_path, mirror_dir)
     assert not (tmp_path / "omni-math").exists()
 

@@ -31,7 +31,9 @@ def test_list_shows_every_benchmark_with_size_and_source(app: typer.Typer) -> No
     code, output = run(app, "--list")
     assert code == 0
     for benchmark in list_benchmarks():
-        line = next(line for line in output.splitlines() if [c.strip() for c in line.split("│")[1:2]] == [benchmark.name])
+        line = next(
+            line for line in output.splitlines() if [c.strip() for c in line.split("│")[1:2]] == [benchmark.name]
+        )
         assert f" {benchmark.size} " in line and benchmark.source_label in line
     assert "group math-suite:" in output
 
@@ -67,7 +69,9 @@ def test_unknown_name_and_no_name(app: typer.Typer, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_group_and_env_defaults(app: typer.Typer, mirror_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_group_and_env_defaults(
+    app: typer.Typer, mirror_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NSKIT_DATA_DIR", raising=False)
     monkeypatch.setenv("NSKIT_MIRROR", str(mirror_dir))
