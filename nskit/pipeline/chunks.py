@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Chunk:
     """One output file: greedy (`seed is None`) or one sampled seed of one benchmark."""
 

@@ -1,0 +1,87 @@
+"""`ns eval`: plan a whole evaluation (server, generation, grading, summary) and run it on a cluster."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nskit.cli import options
+from nskit.cli.errors import user_errors
+
+
+def register(app: typer.Typer) -> None:
+    """Add `ns eval`."""
+
+    @app.command("eval", context_settings=options.EXTRA_ARGS)
+    def eval_command(
+        ctx: typer.Context,
+        benchmarks: Annotated[str, typer.Option("--benchmarks", help="NAME[:SEEDS],...: gsm8k:4 = greedy + 4 seeds")],
+        output_dir: options.OutputDir = Path("results"),
+        cluster: options.Cluster = "local",
+        config_dir: options.ConfigDir = None,
+        model: options.Model = None,
+        server_type: options.ServerType = "vllm",
+        server_gpus: options.ServerGpus = None,
+        server_nodes: options.ServerNodes = 1,
+        server_args: options.ServerArgs = "",
+        server_address: options.ServerAddress = None,
+        data_dir: options.DataDir = None,
+        mirror: options.Mirror = None,
+        num_jobs: Annotated[int, typer.Option("--num_jobs", help="split benchmark x seed chunks over N jobs (-1: one each)")] = 1,
+        skip_greedy: Annotated[bool, typer.Option("--skip_greedy", help="only the sampled seeds")] = False,
+        starting_seed: Annotated[int, typer.Option("--starting_seed", help="first seed of NAME:SEEDS")] = 0,
+        expname: Annotated[str, typer.Option("--expname", help="name of the run (jobs, logs)")] = "eval",
+        rerun_done: options.RerunDone = False,
+        retry_errors: options.RetryErrors = False,
+        dry_run: options.DryRun = False,
+    ) -> None:
+        """Evaluate a model on benchmarks: greedy and N sampled seeds, graded, then summarized.
+
+        Settings for generation go after the options as ++key=value (e.g. ++max_samples=20
+        ++inference.tokens_to_generate=512). Re-running the same command resumes where it stopped.
+        """
+        import shlex
+
+        from nskit.config.cluster import load_cluster_config
+        from nskit.config.generation import GenerationConfig
+        from nskit.config.overrides import build_config, parse_overrides
+        from nskit.logs import setup_logging
+        from nskit.pipeline.chunks import parse_benchmarks
+        from nskit.pipeline.eval_plan import EvalRequest, build_eval_plan
+
+        with user_errors():
+            overrides = list(ctx.args)
+            build_config(GenerationConfig, parse_overrides(overrides))  # a misspelt key fails before anything runs
+            cluster_config = load_cluster_config(cluster, config_dir)
+            if server_type not in ("vllm", "openai"):
+                from nskit.servers import get_server_type
+
+                get_server_type(server_type)
+            if server_type == "openai" and server_address is None:
+                raise ValueError("--server_type openai needs --server_address")
+            request = EvalRequest(
+                benchmarks=parse_benchmarks(benchmarks), output_dir=output_dir.resolve(), cluster=cluster_config,
+                data_dir=data_dir.resolve() if data_dir else None, mirror=mirror.resolve() if mirror else None,
+                model=model, server_type=server_type, server_address=server_address, server_gpus=server_gpus,
+                server_nodes=server_nodes, server_args=shlex.split(server_args), skip_greedy=skip_greedy,
+                starting_seed=starting_seed, num_jobs=num_jobs, rerun_done=rerun_done, retry_errors=retry_errors,
+                overrides=overrides, expname=expname,
+            )
+            plan = build_eval_plan(request)
+        if dry_run:
+            print(plan.describe())
+            return
+        log_dir = request.output_dir / "logs"
+        setup_logging(log_dir / f"{expname}.log")
+        from nskit.cluster.local import StepFailed, run_plan, terminate_on_sigterm
+        from nskit.servers import ServerError
+
+        terminate_on_sigterm()
+        try:
+            run_plan(plan, log_dir)
+        except (StepFailed, ServerError) as exc:
+            print(f"ns eval: {exc}", file=sys.stderr)
+            raise typer.Exit(1) from None

@@ -1,0 +1,145 @@
+"""`ns generate`: build jobs from chunks or an input/output pair, reach or start a server, run, summarize."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nskit.config.generation import SAMPLING_DEFAULTS, GenerationConfig
+from nskit.config.overrides import build_config, parse_overrides
+from nskit.generation.client import ModelClient, RetryPolicy
+from nskit.generation.jobs import GenerationJob
+from nskit.generation.runner import RunSummary, run_jobs
+from nskit.pipeline.chunks import Chunk
+from nskit.prompt.render import load_prompt_config, load_prompt_template
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class GenerateRequest:
+    """What `ns generate` was asked for."""
+
+    chunks: list[Chunk] = field(default_factory=list)
+    output_dir: Path | None = None
+    data_dir: Path | None = None
+    input_file: Path | None = None
+    output_file: Path | None = None
+    model: str | None = None
+    server_address: str | None = None
+    api_key: str | None = None
+    rerun_done: bool = False
+    retry_errors: bool = False
+    overrides: list[str] = field(default_factory=list)
+
+
+def parse_chunk_labels(text: str) -> list[Chunk]:
+    """`gsm8k:greedy,gsm8k:rs3` -> chunks (the form `ns eval` passes to its generation steps)."""
+    chunks = []
+    for label in filter(None, (part.strip() for part in text.split(","))):
+        name, _, kind = label.rpartition(":")
+        if kind == "greedy" and name:
+            chunks.append(Chunk(name, None))
+        elif kind.startswith("rs") and kind[2:].isdigit() and name:
+            chunks.append(Chunk(name, int(kind[2:])))
+        else:
+            raise ValueError(f"bad chunk {label!r}: expected BENCHMARK:greedy or BENCHMARK:rsSEED")
+    return chunks
+
+
+def chunk_config(overrides: dict[str, Any], seed: int | None, prompt_default: str) -> GenerationConfig:
+    """Settings for one output file: benchmark default prompt, sampling defaults for seeds, user overrides, seed."""
+    layers: list[dict[str, Any]] = [{"prompt_config": prompt_default}]
+    if seed is not None:
+        layers += [SAMPLING_DEFAULTS, overrides, {"inference": {"random_seed": seed}}]
+    else:
+        layers.append(overrides)
+    return build_config(GenerationConfig, *layers)
+
+
+def make_job(config: GenerationConfig, input_file: Path, output_file: Path, model: str) -> GenerationJob:
+    """A job from validated settings."""
+    return GenerationJob(
+        input_file=input_file,
+        output_file=output_file,
+        prompt_config=load_prompt_config(config.prompt_config or "generic/math"),
+        template=load_prompt_template(config.prompt_template) if config.prompt_template else None,
+        system_message=config.system_message,
+        inference=config.inference,
+        max_samples=config.max_samples,
+        model=model,
+    )
+
+
+def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) -> list[GenerationJob]:
+    """Jobs for every requested file."""
+    jobs = []
+    if request.input_file is not None:
+        if request.output_file is None:
+            raise ValueError("--input_file needs --output_file")
+        config = chunk_config(overrides, None, "generic/math")
+        jobs.append(make_job(config, request.input_file, request.output_file, model))
+    if request.chunks:
+        from nskit.datasets import ensure_prepared, get_benchmark
+
+        if request.output_dir is None:
+            raise ValueError("--chunks needs --output_dir")
+        for chunk in request.chunks:
+            benchmark = get_benchmark(chunk.benchmark)
+            data_file = ensure_prepared(chunk.benchmark, request.data_dir)
+            config = chunk_config(overrides, chunk.seed, benchmark.prompt_config)
+            jobs.append(make_job(config, data_file, chunk.output_file(request.output_dir), model))
+    if not jobs:
+        raise ValueError("nothing to generate: give --input_file/--output_file or --chunks")
+    return jobs
+
+
+@contextlib.contextmanager
+def progress_bar(description: str) -> Iterator[tuple[Any, Any]]:
+    """A rich progress bar; yields (set_total, advance) callbacks."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, transient=False) as progress:
+        task = progress.add_task(description, total=None)
+        yield (lambda total: progress.update(task, total=total)), (lambda: progress.advance(task))
+
+
+async def generate_async(request: GenerateRequest) -> RunSummary:
+    """Run generation against `request.server_address`."""
+    if request.server_address is None:
+        raise ValueError("no server: give --server_address, or use `ns eval` / --server_type vllm to start one")
+    overrides = parse_overrides(request.overrides)
+    settings = build_config(GenerationConfig, overrides)
+    client = ModelClient(
+        request.server_address,
+        request.model,
+        api_key=request.api_key or os.environ.get("OPENAI_API_KEY"),
+        timeout=settings.request_timeout,
+        retry=RetryPolicy(max_retries=settings.max_retries),
+        error_budget=settings.error_budget,
+    )
+    try:
+        model = await client.resolve_model()
+        jobs = build_jobs(request, model, overrides)
+        with progress_bar("generating") as (set_total, advance):
+            summary = await run_jobs(
+                jobs, client, settings.max_concurrent_requests, rerun_done=request.rerun_done,
+                retry_errors=request.retry_errors, on_record=advance, on_total=set_total,
+            )
+    finally:
+        await client.close()
+    log.info(summary.line())
+    return summary
+
+
+def run_generate(request: GenerateRequest) -> RunSummary:
+    """Synchronous entry for the CLI."""
+    return asyncio.run(generate_async(request))

@@ -1,0 +1,121 @@
+"""`ns eval` as a plan: convert the default model if needed, prepare data, generate, grade, summarize."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nskit.config.cluster import ClusterConfig
+from nskit.pipeline.chunks import Chunk, benchmark_dir, expand_chunks, split_evenly
+from nskit.pipeline.plan import Plan, ServerRequest, Step
+
+
+@dataclass
+class EvalRequest:
+    """Everything `ns eval` was asked to do, validated."""
+
+    benchmarks: list[tuple[str, int]]
+    output_dir: Path
+    cluster: ClusterConfig
+    data_dir: Path | None = None
+    mirror: Path | None = None
+    model: str | None = None
+    server_type: str = "vllm"
+    server_address: str | None = None
+    server_gpus: int | None = None
+    server_nodes: int = 1
+    server_args: list[str] = field(default_factory=list)
+    skip_greedy: bool = False
+    starting_seed: int = 0
+    num_jobs: int = 1
+    rerun_done: bool = False
+    retry_errors: bool = False
+    overrides: list[str] = field(default_factory=list)
+    expname: str = "eval"
+
+
+def has_gpu() -> bool:
+    """True when an NVIDIA GPU is visible (decides whether the embedded CPU default applies)."""
+    return Path("/dev/nvidia0").exists() or shutil.which("nvidia-smi") is not None and Path("/proc/driver/nvidia").exists()
+
+
+def default_model_steps() -> tuple[str, list[Step]]:
+    """The embedded SmolLM2 as a HF folder, with a `ns convert` step when the cache does not hold it yet."""
+    from nskit.models.embedded import cache_dir, embedded_gguf, EMBEDDED_NAME
+
+    target = cache_dir() / "models" / f"{EMBEDDED_NAME}-bf16"
+    if (target / "config.json").is_file():
+        return str(target), []
+    step = Step(
+        name="convert-default-model",
+        argv=["convert", "--convert_from", "gguf", "--convert_to", "hf",
+              "--input_model", str(embedded_gguf()), "--output_model", str(target)],
+        outputs=[str(target / "config.json")],
+    )
+    return str(target), [step]
+
+
+def build_eval_plan(request: EvalRequest) -> Plan:
+    """The steps of one `ns eval` run, in order."""
+    steps: list[Step] = []
+    model = request.model
+    if model is None and request.server_address is None:
+        if has_gpu():
+            raise ValueError("--model is required on a machine with a GPU (the embedded default is for CPU-only runs)")
+        model, convert_steps = default_model_steps()
+        steps += convert_steps
+    names = list(dict.fromkeys(name for name, _ in request.benchmarks))
+    from nskit.datasets import get_benchmark
+
+    for bench in names:
+        get_benchmark(bench)  # an unknown name fails here, before anything runs
+    data_args = ["--data_dir", str(request.data_dir)] if request.data_dir else []
+    mirror_args = ["--mirror", str(request.mirror)] if request.mirror else []
+    steps.append(Step(name="prepare-data", argv=["prepare_data", *names, *data_args, *mirror_args]))
+
+    chunks = expand_chunks(request.benchmarks, skip_greedy=request.skip_greedy, starting_seed=request.starting_seed)
+    if not chunks:
+        raise ValueError("nothing to generate: --skip_greedy with no seeds (use e.g. gsm8k:4)")
+    generate_names = []
+    for index, group in enumerate(split_evenly(chunks, request.num_jobs)):
+        generate_names.append(name := f"generate-{index}" if len(chunks) > 1 and request.num_jobs != 1 else "generate")
+        steps.append(Step(
+            name=name,
+            argv=generation_argv(request, group, model),
+            needs_server=request.server_address is None,
+            after=["prepare-data"],
+            outputs=[str(c.output_file(request.output_dir)) for c in group],
+        ))
+    for bench in names:
+        files = str(benchmark_dir(request.output_dir, bench) / "output*.jsonl")
+        extraction = get_benchmark(bench).extraction
+        steps.append(Step(name=f"grade-{bench}", argv=["grade", "--input_files", files, "--extraction", extraction],
+                          after=generate_names))
+    steps.append(Step(name="summarize", argv=["summarize_results", str(request.output_dir)],
+                      after=[s.name for s in steps if s.name.startswith("grade-")]))
+    server = None
+    if request.server_address is None:
+        launch = request.cluster.server_launch(request.server_type)
+        env = dict(entry.split("=", 1) for entry in launch.env_vars if "=" in entry)
+        server = ServerRequest(
+            server_type=request.server_type, model=str(model), gpus=request.server_gpus, nodes=request.server_nodes,
+            args=[*launch.args, *request.server_args], env=env, health_timeout=launch.health_timeout,
+        )
+    return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment())
+
+
+def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None) -> list[str]:
+    """`ns generate` for a group of chunks; the executor adds --server_address when it starts the server."""
+    argv = ["generate", "--chunks", ",".join(c.label() for c in chunks), "--output_dir", str(request.output_dir)]
+    if request.data_dir:
+        argv += ["--data_dir", str(request.data_dir)]
+    if model:
+        argv += ["--model", model]
+    if request.server_address:
+        argv += ["--server_address", request.server_address, "--server_type", "openai"]
+    if request.rerun_done:
+        argv.append("--rerun_done")
+    if request.retry_errors:
+        argv.append("--retry_errors")
+    return argv + request.overrides
