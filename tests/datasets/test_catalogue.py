@@ -71,3 +71,25 @@ def test_unknown_name_suggests_close_ones() -> None:
 def test_source_label() -> None:
     assert get_benchmark("math-500").source_label == "openai/prm800k"
     assert get_benchmark("mawps").source_label == "microsoft/ToRA"
+
+
+def test_clashing_names_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from nskit.datasets import DatasetError
+    from nskit.datasets.registry import catalogue
+
+    clash = replace(get_benchmark("gsm-hard"), name="gsm-hard-2", aliases=("gsm8k",))
+    monkeypatch.setattr(nskit_benchmarks, "BENCHMARKS", (*nskit_benchmarks.BENCHMARKS, clash))
+    catalogue.cache_clear()
+    try:
+        with pytest.raises(DatasetError, match="'gsm8k' is registered twice"):
+            catalogue()
+        monkeypatch.setattr(nskit_benchmarks, "BENCHMARKS", nskit_benchmarks.BENCHMARKS[:-1])
+        monkeypatch.setattr(nskit_benchmarks, "GROUPS", {"bad": ("nope",)})
+        catalogue.cache_clear()
+        with pytest.raises(DatasetError, match="group 'bad' lists unknown benchmarks"):
+            catalogue()
+    finally:
+        monkeypatch.undo()
+        catalogue.cache_clear()
