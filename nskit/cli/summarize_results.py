@@ -1,0 +1,81 @@
+"""`ns summarize_results`: tables (and metrics.json, a plot) of greedy, pass@1[avg-of-N], majority@k, pass@k."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `summarize_results` command to `app`."""
+
+    @app.command("summarize_results")
+    def summarize_results(
+        results_dir: Annotated[
+            Path, typer.Argument(help="a dir holding eval-results/, a dir of <benchmark>/ folders, or one benchmark folder")
+        ],
+        json_file: Annotated[
+            Path | None, typer.Option("--json", help="write every number of every k to this JSON file")
+        ] = None,
+        plot: Annotated[
+            Path | None, typer.Option("--plot", help="write a PNG of majority@k and pass@k against k per benchmark")
+        ] = None,
+        max_seq_len: Annotated[
+            int | None,
+            typer.Option("--max_seq_len", help="records with more generated tokens count as wrong and unanswered"),
+        ] = None,
+        strict: Annotated[
+            bool,
+            typer.Option(
+                "--strict", help="exit 1 when records carry errors, are missing or seed files disagree (after printing)"
+            ),
+        ] = False,
+    ) -> None:
+        """Summarize NeMo-Skills-style output dirs: one table per benchmark; marked rows read files with problems."""
+        import json
+
+        from nskit.metrics.render import format_tables
+        from nskit.metrics.summary import count_files, summarize
+        from nskit.records import RecordFileError, atomic_write_text
+
+        try:
+            summary = _run(results_dir, max_seq_len, count_files, summarize)
+        except (RecordFileError, FileNotFoundError) as exc:
+            typer.echo(f"ns summarize_results: {exc}", err=True)
+            raise typer.Exit(2) from None
+        typer.echo(format_tables(summary.benchmarks))
+        if json_file is not None:
+            atomic_write_text(json_file, json.dumps(summary.to_json(), indent=2) + "\n")
+            typer.echo(f"metrics written to {json_file}")
+        if plot is not None:
+            from nskit.metrics.plot import save_plot
+
+            try:
+                save_plot(summary.benchmarks, plot)
+            except ValueError as exc:
+                typer.echo(f"ns summarize_results: {exc}", err=True)
+                raise typer.Exit(2) from None
+            typer.echo(f"plot written to {plot}")
+        typer.echo(summary.line())
+        if strict and summary.has_issues():
+            typer.echo("ns summarize_results: --strict: some records carry errors or are missing (see above)", err=True)
+            raise typer.Exit(1)
+
+
+def _run(results_dir: Path, max_seq_len: int | None, count_files, summarize):  # type: ignore[no-untyped-def]
+    """Summarize with a progress bar over the files."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    total = count_files(results_dir)
+    with Progress(
+        TextColumn("summarizing {task.fields[name]}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("files", total=total, name="")
+        return summarize(
+            results_dir,
+            max_seq_len=max_seq_len,
+            on_file=lambda path: progress.update(task, advance=1, name=f"{path.parent.name}/{path.name}"),
+        )

@@ -1,0 +1,148 @@
+"""`summarize_results`: every benchmark under a directory, read once, into rows, issues and warnings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nskit.metrics.aggregate import FileStats, SeedAggregator
+from nskit.metrics.discovery import BenchmarkFiles, find_benchmarks
+from nskit.metrics.rows import Row, greedy_row, printed_names, seed_rows
+
+ISSUE_TEXT = {
+    "num_errors": "carry `error` (failed generation)",
+    "num_grading_errors": "carry `grading_error`",
+    "num_judge_errors": "carry `judge_error`",
+    "num_missing": "missing (vs the longest file)",
+    "num_ungraded": "have no symbolic_correct (not graded)",
+    "num_unjudged": "have no judgement in a judged file",
+}
+
+
+@dataclass
+class BenchmarkResult:
+    """The rows of one benchmark, the files they come from and what is wrong with them."""
+
+    name: str
+    rows: list[Row] = field(default_factory=list)
+    printed: list[str] = field(default_factory=list)
+    files: list[FileStats] = field(default_factory=list)
+    seeds: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def row(self, name: str) -> Row:
+        """The row called `name` (KeyError if absent)."""
+        for row in self.rows:
+            if row.name == name:
+                return row
+        raise KeyError(f"{self.name} has no row {name!r}")
+
+    def issues(self) -> list[str]:
+        """One line per file with a problem (errors, missing records, ...)."""
+        lines = []
+        for stats in self.files:
+            found = stats.issues()
+            if found:
+                parts = [f"{count} record(s) {ISSUE_TEXT[name]}" for name, count in found.items()]
+                lines.append(f"{stats.path.name}: {'; '.join(parts)}")
+        return lines
+
+
+@dataclass
+class Summary:
+    """All benchmarks of one summarize run."""
+
+    root: Path
+    benchmarks: list[BenchmarkResult]
+    seconds: float
+    records: int
+
+    def to_json(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """metrics.json: {benchmark: {row: {column: value}}}, every k from 1 to N."""
+        return {b.name: {row.name: row.as_json() for row in b.rows} for b in self.benchmarks}
+
+    def has_issues(self) -> bool:
+        """Whether any benchmark has records with errors, missing records or warnings (`--strict` fails)."""
+        return any(b.issues() or b.warnings for b in self.benchmarks)
+
+    def line(self) -> str:
+        """The one-line summary printed last."""
+        files = sum(len(b.files) for b in self.benchmarks)
+        problems = sum(len(b.issues()) + len(b.warnings) for b in self.benchmarks)
+        rate = self.records / self.seconds if self.seconds else 0.0
+        status = f"{problems} issue(s), see the marked rows" if problems else "no issues"
+        return (
+            f"summarized {len(self.benchmarks)} benchmark(s), {files} file(s), {self.records} records in "
+            f"{self.seconds:.1f} s ({rate:,.0f} records/s); {status}"
+        )
+
+
+def summarize(
+    root: Path,
+    *,
+    max_seq_len: int | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> Summary:
+    """Summarize every benchmark under `root` (see `find_benchmarks`); `on_file` is called after each file."""
+    started = time.monotonic()
+    benchmarks = [summarize_benchmark(found, max_seq_len=max_seq_len, on_file=on_file) for found in find_benchmarks(root)]
+    records = sum(f.records for b in benchmarks for f in b.files)
+    return Summary(root=root, benchmarks=benchmarks, seconds=time.monotonic() - started, records=records)
+
+
+def count_files(root: Path) -> int:
+    """How many files `summarize(root)` will read (for a progress bar)."""
+    return sum((found.greedy is not None) + len(found.seeds) for found in find_benchmarks(root))
+
+
+def summarize_benchmark(
+    found: BenchmarkFiles, *, max_seq_len: int | None = None, on_file: Callable[[Path], None] | None = None
+) -> BenchmarkResult:
+    """Rows of one benchmark: `greedy` from output.jsonl, the seed rows from output-rs*.jsonl."""
+    result = BenchmarkResult(name=found.name, seeds=len(found.seeds))
+    if found.greedy is not None:
+        greedy = SeedAggregator(max_seq_len)
+        greedy.add_file(found.greedy)
+        greedy.finish()
+        _notify(on_file, found.greedy)
+        result.rows.append(greedy_row(greedy))
+        result.printed.append("greedy")
+        result.files += greedy.files
+    if found.seeds:
+        seeds = SeedAggregator(max_seq_len)
+        for _, path in found.seeds:
+            seeds.add_file(path)
+            _notify(on_file, path)
+        seeds.finish()
+        result.rows += seed_rows(seeds)
+        result.printed += printed_names(len(found.seeds))
+        result.files += seeds.files
+        result.warnings += _vote_warnings(seeds.files)
+    return result
+
+
+def _notify(on_file: Callable[[Path], None] | None, path: Path) -> None:
+    if on_file is not None:
+        on_file(path)
+
+
+def _vote_warnings(files: list[FileStats]) -> list[str]:
+    """Majority voting is only sound when all seed files were filled together (or none was)."""
+    warnings = []
+    with_classes = [f.path.name for f in files if f.class_votes]
+    answered = [f.path.name for f in files if f.records - f.no_answer > f.class_votes]
+    if with_classes and answered:
+        warnings.append(
+            f"majority votes mix fill_majority classes ({', '.join(with_classes[:3])}...) with plain answers "
+            f"({', '.join(answered[:3])}...): rerun ns fill_majority on all seed files"
+        )
+    totals = set().union(*(f.total_votes for f in files)) if files else set()
+    if len(totals) > 1:
+        warnings.append(
+            f"seed files were filled by different fill_majority runs (total_votes {sorted(totals)}): "
+            "class numbers are not comparable; rerun ns fill_majority on all seed files"
+        )
+    return warnings
