@@ -38,8 +38,9 @@ class SandboxConfig:
     """A session unused for this long is closed (its interpreter killed)."""
     session_cpu_seconds: int = 600
     """Total CPU seconds one session's interpreter may use over all its snippets."""
-    uid_base: int = 3_000_000
-    """First of the uids the sandboxes run as; none may belong to a real user of the machine."""
+    uid_base: int | None = None
+    """First of the uids the sandboxes run as; none may belong to a real user of the machine. None: the service
+    picks a block (from 3,000,000 up) that no running process uses, so two services never share uids."""
     python: str = sys.executable
     """Interpreter run inside the sandbox; its prefix and base prefix are bound read-only."""
     extra_ro_binds: tuple[str, ...] = field(default_factory=tuple)
@@ -56,7 +57,7 @@ class SandboxConfig:
             raise ValueError(f"sandbox config: traceback_lines must be >= 1, got {self.traceback_lines}")
         if self.default_timeout > self.max_timeout:
             raise ValueError(f"sandbox config: default_timeout {self.default_timeout} > max_timeout {self.max_timeout}")
-        if not 1000 <= self.uid_base <= 2**32 - 2 - self.uid_pool_size:
+        if self.uid_base is not None and not 1000 <= self.uid_base <= 2**32 - 2 - self.uid_pool_size:
             raise ValueError(f"sandbox config: uid_base {self.uid_base} out of range")
 
     @property

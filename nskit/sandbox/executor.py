@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field, replace
@@ -13,6 +14,38 @@ from nskit.sandbox.interpreter import SandboxedInterpreter
 from nskit.sandbox.result import ExecutionResult
 
 EXPIRED_MEMORY = 100_000
+
+
+UID_SEARCH_START = 3_000_000
+
+
+def uids_in_use() -> set[int]:
+    """Real uids of the processes running on this machine now (from /proc)."""
+    uids = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as handle:
+                for line in handle:
+                    if line.startswith("Uid:"):
+                        uids.add(int(line.split()[1]))
+                        break
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # the process ended while we looked
+    return uids
+
+
+def pick_uid_base(size: int) -> int:
+    """The first block of ``size`` uids above UID_SEARCH_START that no process uses (staggered by pid)."""
+    busy = uids_in_use()
+    blocks = (2**31 - UID_SEARCH_START) // size
+    start = os.getpid() % 4096
+    for step in range(blocks):
+        base = UID_SEARCH_START + ((start + step) % blocks) * size
+        if not any(base <= uid < base + size for uid in busy):
+            return base
+    raise RuntimeError(f"no free block of {size} uids for the sandbox")
 
 
 class UidPool:
@@ -50,7 +83,9 @@ class Executor:
 
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
-        self._uids = UidPool(config.uid_base, config.uid_pool_size)
+        base = config.uid_base if config.uid_base is not None else pick_uid_base(config.uid_pool_size)
+        self.uid_range = (base, base + config.uid_pool_size)
+        self._uids = UidPool(base, config.uid_pool_size)
         self._slots = asyncio.Semaphore(config.workers)
         self._sessions: dict[str, _Session] = {}
         # Ids of sessions the service closed on its own (idle, evicted): their next snippet is told state was lost.
@@ -60,9 +95,10 @@ class Executor:
         self._disposals: set[asyncio.Task[None]] = set()
         self.executed = 0
 
-    def stats(self) -> dict[str, int]:
+    def stats(self) -> dict[str, object]:
         """Counters for the health endpoint."""
         return {
+            "uid_range": list(self.uid_range),
             "workers": self.config.workers,
             "running": self._running,
             "sessions": len(self._sessions),

@@ -11,7 +11,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import IO
 
@@ -27,8 +27,9 @@ class SandboxProcess:
 
     ``port=0`` lets the service pick a free port; ``base_url`` is known after start. ``args`` are extra flags of
     ``python -m nskit.sandbox.server`` (e.g. ``["--workers", "8"]``). The service's log goes to ``log_path``
-    (a temporary file by default). Start it from the main thread: the child is told to exit when the thread
-    that started it ends (PR_SET_PDEATHSIG), which is what keeps it from outliving a killed parent.
+    (a temporary file by default). ``env`` adds to the service's environment (snippets never see it).
+    Start it from the main thread: the child is told to exit when the thread that started it ends
+    (PR_SET_PDEATHSIG), which is what keeps it from outliving a killed parent.
     """
 
     def __init__(
@@ -40,10 +41,12 @@ class SandboxProcess:
         python: str = sys.executable,
         startup_timeout: float = 60.0,
         log_path: str | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.host, self.port, self.args = host, port, list(args)
         self.python, self.startup_timeout = python, startup_timeout
         self.log_path = log_path
+        self.env = None if env is None else {**os.environ, **env}
         self.base_url = ""
         self._proc: subprocess.Popen[str] | None = None
         self._log: IO[str] | None = None
@@ -63,7 +66,7 @@ class SandboxProcess:
         self._log = open(self.log_path, "a", encoding="utf-8")
         argv = [self.python, "-m", "nskit.sandbox.server", "--host", self.host, "--port", str(self.port), *self.args]
         self._proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.DEVNULL, text=True,
+            argv, stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.DEVNULL, text=True, env=self.env,
             start_new_session=True, preexec_fn=set_parent_death_signal,  # SIGTERM: the service then kills its sandboxes
         )
         try:

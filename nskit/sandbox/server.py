@@ -142,8 +142,9 @@ def _parser() -> argparse.ArgumentParser:
     for f in fields(SandboxConfig):
         if f.name in ("python", "extra_ro_binds"):
             continue
-        parser.add_argument(f"--{f.name.replace('_', '-')}", type=type(getattr(defaults, f.name)),
-                            default=getattr(defaults, f.name), help=f"default {getattr(defaults, f.name)}")
+        default = getattr(defaults, f.name)
+        kind = int if default is None else type(default)  # uid_base: None means "pick a free block"
+        parser.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=default, help=f"default {default}")
     parser.add_argument("--python", default=defaults.python, help="interpreter run inside the sandbox")
     parser.add_argument("--ro-bind", action="append", default=[], help="extra host path bound read-only")
     return parser
