@@ -14,9 +14,11 @@ import re
 from typing import Any
 
 _COMPLEX_HINT = re.compile(r"(?<![a-zA-Z\\])i(?![a-zA-Z])|\\imath|\\mathbb\{C\}")
-_HUGE = re.compile(r"\^\s*\{?\s*[\d.]+\s*\^|\^\s*\{?\s*\d{6,}|\d{4,}\s*!|!\s*!\s*!|\d+\s*!\s*\^")
+_HUGE = re.compile(r"!\s*\)\s*!|\^\s*\{?\s*[\d.]+\s*\^|\^\s*\{?\s*\d{6,}|\d{4,}\s*!|!\s*!\s*!|\d+\s*!\s*\^")
 _POINTS = ("0.5437", "1.3917", "2.7182", "0.2718")
 _TOLERANCE = 1e-12
+MAX_LENGTH = 1500
+MAX_DEPTH = 40
 
 
 class UnparsableAnswer(ValueError):
@@ -26,6 +28,9 @@ class UnparsableAnswer(ValueError):
 @functools.lru_cache(maxsize=4096)
 def to_sympy(text: str) -> Any:
     """Parse normalised LaTeX into a sympy object; raises `UnparsableAnswer` (with the parser's reason)."""
+    if len(text) > MAX_LENGTH or _depth(text) > MAX_DEPTH:
+        # no real answer is this long or this deeply nested; the ANTLR parser would take seconds on it
+        raise UnparsableAnswer(f"answer too long or too deeply nested to parse ({len(text)} characters)")
     if _HUGE.search(text):
         # sympy evaluates integer powers and factorials eagerly: 10^{10^{10}} would never finish
         raise UnparsableAnswer(f"number too large to evaluate in {text[:80]!r}")
@@ -37,6 +42,18 @@ def to_sympy(text: str) -> Any:
         return latex2sympy(text, is_real=not _COMPLEX_HINT.search(text), normalization_config=config)
     except Exception as exc:  # the ANTLR parser raises many types; the reason is kept in the message
         raise UnparsableAnswer(f"cannot parse {text[:80]!r}: {type(exc).__name__}: {exc}") from exc
+
+
+def _depth(text: str) -> int:
+    """Deepest bracket nesting in `text`."""
+    depth = deepest = 0
+    for char in text:
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth -= 1
+    return deepest
 
 
 def symbolic_equal(expected: str, predicted: str, *, degrees_mismatch: bool = False) -> bool:

@@ -3,6 +3,8 @@ why the pool's forkserver preloads it: every worker starts warm."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,10 +26,32 @@ def equal_many(pairs: list[tuple[str, str | None]]) -> list[bool]:
     return [check_equal(expected, predicted) for expected, predicted in pairs]
 
 
+def _sleep(seconds: float) -> float:
+    """Test helper: a task that takes `seconds` (the pool tests use it to exercise the timeout)."""
+    time.sleep(seconds)
+    return seconds
+
+
+def _crash() -> None:
+    """Test helper: the worker dies without answering."""
+    os._exit(3)
+
+
+def _raise(message: str) -> None:
+    """Test helper: the task raises."""
+    raise RuntimeError(message)
+
+
 def _warm() -> None:
     # the first parse initialises the ANTLR parser tables; do it before forking workers
     to_sympy("x+1")
 
 
-TASKS: dict[str, Callable[..., Any]] = {"equal": equal, "equal_many": equal_many}
+TASKS: dict[str, Callable[..., Any]] = {
+    "equal": equal,
+    "equal_many": equal_many,
+    "sleep": _sleep,
+    "crash": _crash,
+    "raise": _raise,
+}
 _warm()
