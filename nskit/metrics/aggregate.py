@@ -1,20 +1,24 @@
-"""Streaming aggregation of the seed files of one benchmark: one pass, per-problem counters only.
+"""Streaming aggregation of the files of one benchmark: each record read once, per-problem counters only.
 
-Files are read one after the other in seed order, each record once. Per problem the aggregator keeps the votes
-per answer (count and summed correctness per column), the answers tied at the top, the correct counts per column
-and whether any answer was seen; per file it keeps counters. After file k the running majority total is the
-majority@k numerator, so every k from 1 to N comes out of the same single pass.
+Files are read one after the other in seed order. Each answer is interned as a class id of its problem (its
+fill_majority `answer_class`, else its normalised string); per class the aggregator keeps the vote count and the
+summed correctness per column, per problem the top vote count, the correct counts and whether any answer was
+seen. After file k the majority@k numerator is computed from those counters (numpy, over classes), so every k
+from 1 to N comes out of the same single pass. Memory grows with problems and distinct answers, not with seeds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nskit.metrics.estimators import tied_score
-from nskit.metrics.fields import CLASS_KEY, Reading, read_record
-from nskit.records import RecordFileError, iter_numbered
+import numpy as np
+
+from nskit.metrics.fields import judge_verdict, normalized_answer, symbolic_verdict
+from nskit.metrics.reader import MetricFields, read_fields
+from nskit.records import RecordFileError
 
 _LONG_IDENTITY = 64
 
@@ -34,36 +38,11 @@ class FileStats:
     judge_errors: int = 0
     class_votes: int = 0
     total_votes: set[int] = field(default_factory=set)
-    tokens: int = 0
+    tokens: float = 0
     token_records: int = 0
     start: float | None = None
     end: float | None = None
     missing: int = 0
-
-    def add(self, record: dict[str, Any], reading: Reading) -> None:
-        """Count one record."""
-        self.records += 1
-        for i, value in enumerate(reading.correct):
-            self.correct[i] += value
-        self.judged += reading.judged
-        self.graded += reading.graded
-        self.no_answer += reading.key is None
-        self.errors += record.get("error") is not None
-        self.grading_errors += record.get("grading_error") is not None
-        self.judge_errors += record.get("judge_error") is not None
-        if reading.key is not None and reading.key[0] == "class":
-            self.class_votes += 1
-        votes = record.get("total_votes")
-        if isinstance(votes, int) and CLASS_KEY in record:
-            self.total_votes.add(votes)
-        tokens = record.get("num_generated_tokens")
-        if isinstance(tokens, (int, float)):
-            self.tokens += tokens
-            self.token_records += 1
-        start, end = record.get("generation_start_time"), record.get("generation_end_time")
-        if isinstance(start, (int, float)) and isinstance(end, (int, float)):
-            self.start = start if self.start is None else min(self.start, start)
-            self.end = end if self.end is None else max(self.end, end)
 
     @property
     def is_judged(self) -> bool:
@@ -83,13 +62,38 @@ class FileStats:
         return {name: count for name, count in found.items() if count}
 
 
-def _identity(record: dict[str, Any]) -> Any:
-    value = record.get("id", record.get("problem"))
+def _file_stats(path: Path, records: Sequence[MetricFields]) -> FileStats:
+    """The counters that do not depend on other files (correctness is filled in by the aggregator)."""
+    stats = FileStats(path, records=len(records))
+    stats.errors = sum(r.error is not None for r in records)
+    stats.grading_errors = sum(r.grading_error is not None for r in records)
+    stats.judge_errors = sum(r.judge_error is not None for r in records)
+    stats.total_votes = {r.total_votes for r in records if isinstance(r.total_votes, int) and r.answer_class is not None}
+    tokens = [r.num_generated_tokens for r in records if isinstance(r.num_generated_tokens, (int, float))]
+    stats.tokens, stats.token_records = sum(tokens), len(tokens)
+    starts = [r.generation_start_time for r in records if isinstance(r.generation_start_time, (int, float))]
+    ends = [r.generation_end_time for r in records if isinstance(r.generation_end_time, (int, float))]
+    stats.start = min(starts) if starts else None
+    stats.end = max(ends) if ends else None
+    return stats
+
+
+def _identity(record: MetricFields) -> Any:
+    value = record.id if record.id is not None else record.problem
     if isinstance(value, (dict, list)):
         value = repr(value)
     if isinstance(value, str) and len(value) > _LONG_IDENTITY:
         return hash(value)
     return value
+
+
+def _grow(array: np.ndarray, size: int) -> np.ndarray:
+    """`array` with its last axis at least `size` long (doubling, new cells zero)."""
+    if array.shape[-1] >= size:
+        return array
+    grown = np.zeros((*array.shape[:-1], max(size, 2 * array.shape[-1])), dtype=array.dtype)
+    grown[..., : array.shape[-1]] = array
+    return grown
 
 
 class SeedAggregator:
@@ -99,14 +103,14 @@ class SeedAggregator:
         self.max_seq_len = max_seq_len
         self.files: list[FileStats] = []
         self._identity: list[Any] = []
-        self._votes: list[dict[tuple[str, Any], list[float]]] = []
-        self._top: list[int] = []
-        self._tied: list[list[tuple[str, Any]]] = []
-        self._score: list[tuple[float, float, float, float]] = []
-        self.correct_counts: list[list[int]] = []
-        self._answered: list[bool] = []
-        self._answered_total = 0
-        self._majority_total = [0.0, 0.0, 0.0, 0.0]
+        self._classes: list[dict[Any, int]] = []
+        self._class_problem: list[int] = []
+        self._normalized: dict[Any, str] = {}
+        self._votes = np.zeros(0, np.int64)
+        self._vote_correct = np.zeros((4, 0), np.int64)
+        self._top = np.zeros(0, np.int64)
+        self._correct = np.zeros((4, 0), np.int64)
+        self._answered = np.zeros(0, bool)
         self.majority_sums: list[tuple[float, ...]] = []
         """majority_sums[k-1][column]: sum over problems of the majority@k score."""
         self.answered_by: list[int] = []
@@ -117,33 +121,21 @@ class SeedAggregator:
         """Number of problems seen (the longest file)."""
         return len(self._identity)
 
+    @property
+    def correct_counts(self) -> np.ndarray:
+        """correct_counts[column][problem]: correct answers over the files read so far."""
+        return self._correct[:, : self.problems]
+
     def add_file(self, path: Path) -> FileStats:
-        """Stream one file (the next seed) into the counters."""
-        stats = FileStats(path)
-        for position, (line, record) in enumerate(iter_numbered(path)):
-            identity = _identity(record)
-            if position == len(self._identity):
-                self._new_problem(identity)
-            elif identity != self._identity[position] and identity is not None and self._identity[position] is not None:
-                raise RecordFileError(
-                    path,
-                    line,
-                    f"record {position} is not the problem at that position in {self.files[0].path.name} "
-                    "(id/problem differ): the seed files must list the same problems in the same order",
-                )
-            reading = read_record(record, self.max_seq_len)
-            stats.add(record, reading)
-            counts = self.correct_counts[position]
-            for i, value in enumerate(reading.correct):
-                counts[i] += value
-            if reading.key is not None:
-                if not self._answered[position]:
-                    self._answered[position] = True
-                    self._answered_total += 1
-                self._vote(position, reading.key, reading.correct)
+        """Read one file (the next seed) into the counters."""
+        records = read_fields(path)
+        stats = _file_stats(path, records)
+        self._check_identities(path, records)
+        classes, symbolic, judge = self._read_answers(records, stats)
+        self._count(classes, symbolic, judge, stats)
         self.files.append(stats)
-        self.majority_sums.append(tuple(self._majority_total))
-        self.answered_by.append(self._answered_total)
+        self.majority_sums.append(self._majority_sums())
+        self.answered_by.append(int(self._answered[: self.problems].sum()))
         return stats
 
     def finish(self) -> None:
@@ -151,34 +143,91 @@ class SeedAggregator:
         for stats in self.files:
             stats.missing = self.problems - stats.records
 
-    def _new_problem(self, identity: Any) -> None:
-        self._identity.append(identity)
-        self._votes.append({})
-        self._top.append(0)
-        self._tied.append([])
-        self._score.append((0.0, 0.0, 0.0, 0.0))
-        self.correct_counts.append([0, 0, 0, 0])
-        self._answered.append(False)
+    def _check_identities(self, path: Path, records: Sequence[MetricFields]) -> None:
+        known = len(self._identity)
+        for position, record in enumerate(records):
+            identity = _identity(record)
+            if position >= known:
+                self._identity.append(identity)
+                self._classes.append({})
+            elif identity != self._identity[position] and identity is not None and self._identity[position] is not None:
+                raise RecordFileError(
+                    path,
+                    None,
+                    f"record {position + 1} is not the problem at that position in {self.files[0].path.name} "
+                    "(id/problem differ): the seed files must list the same problems in the same order",
+                )
+        size = len(self._identity)
+        self._top, self._answered = _grow(self._top, size), _grow(self._answered, size)
+        self._correct = _grow(self._correct, size)
 
-    def _vote(self, position: int, key: tuple[str, Any], correct: tuple[int, int, int, int]) -> None:
-        votes = self._votes[position]
-        entry = votes.get(key)
-        if entry is None:
-            entry = votes[key] = [0, 0, 0, 0, 0]
-        entry[0] += 1
-        for i, value in enumerate(correct, start=1):
-            entry[i] += value
-        count, top = entry[0], self._top[position]
-        if count > top:
-            self._top[position] = count
-            self._tied[position] = [key]
-        elif count == top:
-            self._tied[position].append(key)
-        else:
-            return
-        tied = [votes[k] for k in self._tied[position]]
-        new = tuple(tied_score([(e[0], e[i]) for e in tied]) for i in range(1, 5))
-        old = self._score[position]
-        for i in range(4):
-            self._majority_total[i] += new[i] - old[i]
-        self._score[position] = new  # type: ignore[assignment]
+    def _read_answers(
+        self, records: Sequence[MetricFields], stats: FileStats
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per record: its class id (-1: no answer), symbolic and judge correctness."""
+        classes = np.full(len(records), -1, np.int64)
+        symbolic = np.zeros(len(records), bool)
+        judge = np.zeros(len(records), bool)
+        limit = self.max_seq_len
+        for position, record in enumerate(records):
+            sym, jud = symbolic_verdict(record), judge_verdict(record)
+            stats.graded += sym is not None
+            stats.judged += jud is not None
+            answer = record.predicted_answer
+            if limit is not None and (record.num_generated_tokens or 0) > limit:
+                continue  # too long: wrong and unanswered
+            symbolic[position], judge[position] = bool(sym), bool(jud)
+            if answer is None:
+                continue
+            if isinstance(record.answer_class, int):
+                key: Any = record.answer_class
+                stats.class_votes += 1
+            else:
+                key = self._normalized.get(answer)
+                if key is None:
+                    key = self._normalized[answer] = normalized_answer(answer)
+            known = self._classes[position]
+            cls = known.get(key)
+            if cls is None:
+                cls = known[key] = len(self._class_problem)
+                self._class_problem.append(position)
+            classes[position] = cls
+        return classes, symbolic, judge
+
+    def _count(self, classes: np.ndarray, symbolic: np.ndarray, judge: np.ndarray, stats: FileStats) -> None:
+        n = len(classes)
+        bits = np.stack([symbolic, judge, symbolic & judge, symbolic | judge]).astype(np.int64)
+        stats.correct = [int(v) for v in bits.sum(axis=1)]
+        self._correct[:, :n] += bits
+        answered = classes >= 0
+        stats.no_answer = int(n - answered.sum())
+        cls = classes[answered]
+        size = len(self._class_problem)
+        self._votes, self._vote_correct = _grow(self._votes, size), _grow(self._vote_correct, size)
+        self._votes[cls] += 1  # one record per problem per file: class ids are distinct within a file
+        self._vote_correct[:, cls] += bits[:, answered]
+        positions = np.flatnonzero(answered)
+        self._top[positions] = np.maximum(self._top[positions], self._votes[cls])
+        self._answered[positions] = True
+
+    def _majority_sums(self) -> tuple[float, ...]:
+        """Sum over problems of the majority score: mean correctness over the classes tied at the top.
+
+        A class's correctness is the mean over its votes (members of one class normally agree); a problem
+        without any answer scores 0.
+        """
+        size, problems = len(self._class_problem), self.problems
+        if not size:
+            return (0.0, 0.0, 0.0, 0.0)
+        owner = np.asarray(self._class_problem, np.int64)
+        votes = self._votes[:size]
+        tied = (votes > 0) & (votes == self._top[owner])
+        tied_owner = owner[tied]
+        per_problem = np.bincount(tied_owner, minlength=problems)
+        has = per_problem > 0
+        sums = []
+        for column in range(4):
+            share = self._vote_correct[column, :size][tied] / votes[tied]
+            totals = np.bincount(tied_owner, weights=share, minlength=problems)
+            sums.append(float((totals[has] / per_problem[has]).sum()))
+        return tuple(sums)

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from nskit.metrics.aggregate import FileStats, SeedAggregator
 from nskit.metrics.estimators import mean_pass_at_k, sample_std
 from nskit.metrics.fields import COLUMNS, JUDGE_COLUMNS
@@ -71,12 +73,9 @@ def printed_names(n: int) -> list[str]:
     return [f"pass@1[avg-of-{n}]"] + [f"majority@{k}" for k in ks if k >= 2] + [f"pass@{k}" for k in ks]
 
 
-def _histograms(counts: Sequence[Sequence[int]], n: int) -> list[list[int]]:
-    histograms = [[0] * (n + 1) for _ in COLUMNS]
-    for problem in counts:
-        for column, c in enumerate(problem):
-            histograms[column][c] += 1
-    return histograms
+def _histograms(counts: np.ndarray, n: int) -> list[list[int]]:
+    """histograms[column][c]: problems with c correct answers out of n, per column (counts[column][problem])."""
+    return [np.bincount(counts[column], minlength=n + 1).tolist() for column in range(len(COLUMNS))]
 
 
 def _columns(files: Sequence[FileStats]) -> list[int]:

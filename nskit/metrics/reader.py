@@ -1,0 +1,48 @@
+"""Fast reading of only the fields the metrics need (msgspec skips the rest, e.g. long generations, in C).
+
+Bad input is reported exactly as `nskit.records` reports it: on a decoding failure the file is re-read with
+`iter_numbered`, which raises `RecordFileError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from nskit.records import RecordFileError, iter_numbered
+
+
+class MetricFields(msgspec.Struct):
+    """The fields of one output record that summarize_results reads (all optional, any JSON type)."""
+
+    id: Any = None
+    problem: Any = None
+    predicted_answer: Any = None
+    symbolic_correct: Any = None
+    is_correct: Any = None
+    judge_correct: Any = None
+    judgement: Any = None
+    error: Any = None
+    grading_error: Any = None
+    judge_error: Any = None
+    answer_class: Any = None
+    total_votes: Any = None
+    num_generated_tokens: Any = None
+    generation_start_time: Any = None
+    generation_end_time: Any = None
+
+
+_DECODER = msgspec.json.Decoder(MetricFields)
+
+
+def read_fields(path: Path) -> list[MetricFields]:
+    """The metric fields of every record of a JSONL file, in order (blank lines skipped)."""
+    data = path.read_bytes()
+    try:
+        return _DECODER.decode_lines(data)
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
+        for _ in iter_numbered(path):  # raises RecordFileError with the line number
+            pass
+        raise RecordFileError(path, None, f"could not decode: {exc}") from None
