@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _ANSWER_IS = re.compile(
-    r"(?:final answer|the answer)\s*(?:is|:)\s*[:\-]?\s*(.+?)\s*$",
+    r"^.*(?:final answer|the answer)\s*(?:is|:)\s*[:\-]?\s*(.+?)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
+_SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]")
 _GSM8K = re.compile(r"####\s*(.+?)\s*$", re.MULTILINE)
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
 _LETTER = re.compile(r"(?:^|[\s(\[{*:])\(?([A-J])\)?(?=$|[\s).,:;*\]}])")
@@ -95,7 +96,7 @@ def _find(text: str, config: Extraction) -> str | None:
         matches = _ANSWER_IS.findall(text)
         if matches:
             inner = last_boxed(matches[-1])
-            return _clean(inner if inner is not None else matches[-1])
+            return _clean(inner if inner is not None else _first_statement(matches[-1]))
     if config.last_number:
         numbers = _NUMBER.findall(text)
         if numbers:
@@ -141,9 +142,22 @@ def _braced(text: str, open_index: int) -> str | None:
     return None
 
 
+def _first_statement(answer: str) -> str:
+    """`$8$. I hope it is correct.` -> `$8$`: a math span at the start, else the text up to the sentence end."""
+    for delimiter in ("$$", "$"):
+        if answer.startswith(delimiter):
+            end = answer.find(delimiter, len(delimiter))
+            if end > 0:
+                return answer[: end + len(delimiter)]
+    match = _SENTENCE_END.search(answer)
+    return answer[: match.start()] if match else answer
+
+
 def _clean(answer: str) -> str | None:
     answer = answer.strip()
-    answer = strip_math_delimiters(answer).strip().rstrip(_TRAILING).strip()
+    answer = strip_math_delimiters(answer).strip()
+    if not answer.endswith("\\right."):
+        answer = answer.rstrip(_TRAILING).strip()
     answer = strip_math_delimiters(answer).strip()
     return answer or None
 
