@@ -92,6 +92,7 @@ class Executor:
         self._expired: OrderedDict[str, None] = OrderedDict()
         self._live: set[SandboxedInterpreter] = set()
         self._running = 0
+        self._closed = False
         self._disposals: set[asyncio.Task[None]] = set()
         self.executed = 0
 
@@ -109,6 +110,8 @@ class Executor:
     async def execute(self, code: str, session_id: str | None = None, timeout: float | None = None) -> ExecutionResult:
         """Run ``code`` (in session ``session_id`` when given) with wall-time limit ``timeout`` seconds."""
         wall = self.config.timeout_for(timeout)
+        if self._closed:
+            raise RuntimeError("the sandbox service is shutting down")
         if session_id is None:
             async with self._slots:
                 return await self._run_once(code, wall)
@@ -121,6 +124,8 @@ class Executor:
             return result
 
     async def _spawn(self, cpu_hard_seconds: int) -> SandboxedInterpreter:
+        if self._closed:  # a request that waited for a slot while the service shut down
+            raise RuntimeError("the sandbox service is shutting down")
         interpreter = SandboxedInterpreter(self.config, self._uids.acquire(), cpu_hard_seconds)
         self._live.add(interpreter)
         try:
@@ -213,6 +218,7 @@ class Executor:
         return len(stale)
 
     async def shutdown(self) -> None:
-        """Kill every live sandbox (sessions included)."""
+        """Kill every live sandbox (sessions included); later executions are refused."""
+        self._closed = True
         self._sessions.clear()
         await asyncio.gather(*self._disposals, *(self._dispose(i) for i in list(self._live)))

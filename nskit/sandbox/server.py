@@ -114,7 +114,7 @@ async def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -
         app = make_app(executor)
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
-        site = web.TCPSite(runner, host, port, backlog=1024)
+        site = web.TCPSite(runner, host, port, backlog=1024, shutdown_timeout=5.0)
         try:
             await site.start()
         except OSError as exc:
@@ -128,6 +128,8 @@ async def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
         reaper.cancel()
+        # Kill the sandboxes first: in-flight requests then finish at once and the HTTP shutdown does not wait.
+        await executor.shutdown()
         await runner.cleanup()
     finally:
         await executor.shutdown()
