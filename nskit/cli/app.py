@@ -13,6 +13,9 @@ COMMAND_MODULES = [
     "convert",
     "grade",
     "prepare_data",
+    "summarize_results",
+    "fill_majority",
+    "llm_math_judge",
     "sandbox",
 ]
 

@@ -16,12 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from nskit.metrics.fields import judge_verdict, normalized_answer, symbolic_verdict
+from nskit.metrics.fields import judge_verdict, normalized_answer, problem_identity, symbolic_verdict
 from nskit.metrics.reader import MetricFields, read_fields
 from nskit.records import RecordFileError
-
-_LONG_IDENTITY = 64
-
 
 @dataclass
 class FileStats:
@@ -76,15 +73,6 @@ def _file_stats(path: Path, records: Sequence[MetricFields]) -> FileStats:
     stats.start = min(starts) if starts else None
     stats.end = max(ends) if ends else None
     return stats
-
-
-def _identity(record: MetricFields) -> Any:
-    value = record.id if record.id is not None else record.problem
-    if isinstance(value, (dict, list)):
-        value = repr(value)
-    if isinstance(value, str) and len(value) > _LONG_IDENTITY:
-        return hash(value)
-    return value
 
 
 def _grow(array: np.ndarray, size: int) -> np.ndarray:
@@ -146,7 +134,7 @@ class SeedAggregator:
     def _check_identities(self, path: Path, records: Sequence[MetricFields]) -> None:
         known = len(self._identity)
         for position, record in enumerate(records):
-            identity = _identity(record)
+            identity = problem_identity(record.id, record.problem)
             if position >= known:
                 self._identity.append(identity)
                 self._classes.append({})

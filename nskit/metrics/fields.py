@@ -17,6 +17,7 @@ COLUMNS = ("symbolic_correct", "judge_correct", "both_correct", "any_correct")
 
 JUDGE_COLUMNS = frozenset(COLUMNS[1:])
 
+_LONG_IDENTITY = 64
 _SPACES = re.compile(r"\s+")
 _NOISE = re.compile(r"\\left|\\right|\\!|\\,|\\;|\\ ")
 
@@ -27,6 +28,19 @@ def normalized_answer(answer: Any) -> str:
     text = _NOISE.sub("", text)
     text = _SPACES.sub("", text)
     return text.rstrip(".")
+
+
+def problem_identity(record_id: Any, problem: Any) -> Any:
+    """What must agree between records at the same position of two seed files: `id`, else `problem`.
+
+    Long texts are kept as their hash (memory per problem stays small); None means "cannot check".
+    """
+    value = record_id if record_id is not None else problem
+    if isinstance(value, (dict, list)):
+        value = repr(value)
+    if isinstance(value, str) and len(value) > _LONG_IDENTITY:
+        return hash(value)
+    return value
 
 
 def judge_verdict(record: MetricFields) -> bool | None:

@@ -1,0 +1,54 @@
+"""`ns fill_majority`: majority answer per problem across seed files (grader equivalence), written into each file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `fill_majority` command to `app`."""
+
+    @app.command("fill_majority")
+    def fill_majority(
+        input_files: Annotated[
+            list[str],
+            typer.Option("--input_files", help='seed files or glob patterns, e.g. "<dir>/output-rs*.jsonl" (quote it)'),
+        ],
+        fill_key: Annotated[
+            str, typer.Option("--fill_key", help="where the majority answer goes: predicted_answer or expected_answer")
+        ] = "predicted_answer",
+        ignore_if_not_none: Annotated[
+            bool, typer.Option("--ignore_if_not_none", help="leave records whose fill_key is already set untouched")
+        ] = False,
+        timeout: Annotated[float, typer.Option("--timeout", help="seconds per answer comparison")] = 10.0,
+    ) -> None:
+        """Vote over grader-equivalence classes (missing answers ignored; ties: earliest seed), fill every file.
+
+        Writes the majority answer into --fill_key plus majority_votes, total_votes and answer_class, each file
+        atomically; files are matched by position and checked by id/problem. Lists which files changed.
+        """
+        from pathlib import Path
+
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        from nskit.grading.files import expand_paths
+        from nskit.metrics.majority import fill_majority as fill
+        from nskit.records import RecordFileError
+
+        patterns = [part for value in input_files for part in value.split()]
+        try:
+            paths = [Path(p) for p in expand_paths(patterns)]
+            with Progress("voting", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
+                task = bar.add_task("voting", total=None)
+                report = fill(
+                    paths, fill_key, ignore_if_not_none=ignore_if_not_none, timeout=timeout,
+                    on_problem=lambda _: bar.advance(task),
+                )
+        except (RecordFileError, FileNotFoundError) as exc:
+            typer.echo(f"ns fill_majority: {exc}", err=True)
+            raise typer.Exit(2) from None
+        for path, count in report.changed.items():
+            typer.echo(f"{path}: {f'{count} record(s) changed' if count else 'unchanged'}")
+        typer.echo(report.line())

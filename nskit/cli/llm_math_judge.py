@@ -1,0 +1,146 @@
+"""`ns llm_math_judge`: ask an LLM whether each predicted answer is equivalent to the expected one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nskit.cli.options import Model, ServerAddress, ServerType
+
+OPENAI_URL = "https://api.openai.com/v1"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `llm_math_judge` command to `app`."""
+
+    @app.command("llm_math_judge")
+    def llm_math_judge(
+        input_files: Annotated[
+            list[str], typer.Option("--input_files", help="output files or glob patterns (quote them)")
+        ],
+        model: Model = None,
+        server_type: ServerType = "openai",
+        server_address: ServerAddress = None,
+        prompt_config: Annotated[str, typer.Option("--prompt_config", help="judge prompt name or YAML path")] = "judge/math",
+        max_concurrent_requests: Annotated[int, typer.Option("--max_concurrent_requests", min=1)] = 64,
+        tokens_to_generate: Annotated[int, typer.Option("--tokens_to_generate", min=1)] = 2048,
+        max_retries: Annotated[int, typer.Option("--max_retries", min=0, help="retries per request")] = 6,
+        request_timeout: Annotated[float, typer.Option("--request_timeout", help="seconds per request")] = 600.0,
+        api_key_env: Annotated[
+            str, typer.Option("--api_key_env", help="environment variable holding the API key (never logged)")
+        ] = "OPENAI_API_KEY",
+        input_price: Annotated[float | None, typer.Option("--input_price", help="USD per 1M input tokens")] = None,
+        output_price: Annotated[float | None, typer.Option("--output_price", help="USD per 1M output tokens")] = None,
+        retry_errors: Annotated[
+            bool, typer.Option("--retry_errors", help="judge again only the records that carry judge_error")
+        ] = False,
+    ) -> None:
+        """Write `judgement` and `judge_correct` into each record, resumably, each file replaced atomically.
+
+        For --server_type vllm without --server_address a vLLM server is started for the run (default model: the
+        embedded SmolLM2). Failed requests are recorded as judge_error and listed at the end (exit 1).
+        """
+        from nskit.grading.files import expand_paths
+        from nskit.records import RecordFileError
+
+        patterns = [part for value in input_files for part in value.split()]
+        try:
+            paths = [Path(p) for p in expand_paths(patterns)]
+        except FileNotFoundError as exc:
+            typer.echo(f"ns llm_math_judge: {exc}", err=True)
+            raise typer.Exit(2) from None
+        api_key = os.environ.get(api_key_env) or None
+        if server_type == "openai" and api_key is None and (server_address or OPENAI_URL).startswith(OPENAI_URL):
+            raise typer.BadParameter(f"the OpenAI API needs a key: set {api_key_env} in the environment")
+        if server_type == "openai" and model is None:
+            raise typer.BadParameter("--model is required with --server_type openai (e.g. gpt-4o)")
+        options = dict(
+            prompt_config=prompt_config, concurrency=max_concurrent_requests, tokens=tokens_to_generate,
+            max_retries=max_retries, timeout=request_timeout, retry_errors=retry_errors,
+        )
+        try:
+            if server_address is None and server_type != "openai":
+                report, model_name = _with_server(paths, server_type, model, api_key, options)
+            else:
+                report, model_name = _judge(paths, server_address or OPENAI_URL, model, api_key, options)
+        except (RecordFileError, FileNotFoundError, ValueError) as exc:
+            typer.echo(f"ns llm_math_judge: {exc}", err=True)
+            raise typer.Exit(2) from None
+        _print_report(report, model_name, input_price, output_price)
+
+
+def _with_server(paths: list[Path], server_type: str, model: str | None, api_key: str | None, options: dict):  # type: ignore[no-untyped-def]
+    """Start a local server for the run, judge, stop it."""
+    from nskit.servers import LaunchSpec, ServerProcess, get_server_type
+    from nskit.servers.process import free_port
+
+    if model is None:
+        from nskit.models.embedded import embedded_model_dir
+
+        model = str(embedded_model_dir())
+    spec = LaunchSpec(model=model, port=free_port(), extra_args=("--enforce-eager",), env={"VLLM_CPU_KVCACHE_SPACE": "2"})
+    log = paths[0].parent / "judge-server.log"
+    typer.echo(f"starting a {server_type} server for {model} (log {log})")
+    with ServerProcess(get_server_type(server_type), spec, log) as server:
+        return _judge(paths, server.base_url, None, api_key, options)
+
+
+def _judge(paths: list[Path], base_url: str, model: str | None, api_key: str | None, options: dict):  # type: ignore[no-untyped-def]
+    """Run the judge over `paths` against the server at `base_url` with a progress bar."""
+    import asyncio
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from nskit.config.generation import InferenceConfig
+    from nskit.generation.client import ModelClient, RetryPolicy, ServerDown
+    from nskit.judge.runner import FileJudge, JudgeSettings
+    from nskit.prompt.render import load_prompt_config
+    from nskit.records import iter_jsonl
+
+    total = sum(1 for path in paths for _ in iter_jsonl(path))
+
+    async def run():  # type: ignore[no-untyped-def]
+        client = ModelClient(
+            base_url, model=model, api_key=api_key, timeout=options["timeout"],
+            retry=RetryPolicy(max_retries=options["max_retries"]),
+        )
+        try:
+            name = await client.resolve_model()
+            settings = JudgeSettings(
+                prompt=load_prompt_config(options["prompt_config"]),
+                model=name,
+                inference=InferenceConfig(temperature=0.0, tokens_to_generate=options["tokens"]),
+                max_concurrent_requests=options["concurrency"],
+                retry_errors=options["retry_errors"],
+            )
+            with Progress("judging", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
+                task = bar.add_task("judging", total=total)
+                judge = FileJudge(client, settings, on_record=lambda: bar.advance(task))
+                report = await judge.run(paths)
+            stats = client.stats
+            report_retries = f"{stats.retries} retries ({', '.join(f'{k}: {v}' for k, v in stats.retry_reasons.items())})"
+            typer.echo(f"requests sent: {stats.requests}, {report_retries if stats.retries else 'no retries'}")
+            return report, name
+        finally:
+            await client.close()
+
+    try:
+        return asyncio.run(run())
+    except ServerDown as exc:
+        typer.echo(f"ns llm_math_judge: {exc}; finished records are kept in <file>-async, rerun to resume", err=True)
+        raise typer.Exit(1) from None
+
+
+def _print_report(report, model: str, input_price: float | None, output_price: float | None) -> None:  # type: ignore[no-untyped-def]
+    from nskit.judge.prices import cost_line
+
+    for failure in report.failures:
+        typer.echo(f"failed: {failure}", err=True)
+    typer.echo(cost_line(model, report.prompt_tokens, report.completion_tokens, input_price, output_price))
+    typer.echo(report.line())
+    if report.failures:
+        typer.echo(f"{len(report.failures)} record(s) carry judge_error; rerun with --retry_errors", err=True)
+        raise typer.Exit(1)

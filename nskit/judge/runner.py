@@ -1,0 +1,178 @@
+"""Judging output files: one request per record with a prediction, resumable per file, written atomically.
+
+Each file gets a `PartialOutput` (`<file>-async`, fingerprinted by judge model, prompt and settings): finished
+records are appended as they come, a rerun after a crash skips them, and when every record is there the file is
+replaced atomically. Records without a prediction are judged "No" and predictions equal to the expected answer as
+strings are judged "Yes", both without a request (as NeMo-Skills). A request that fails for good leaves
+`judge_error` on the record (and `judge_correct: false`); a text without a verdict leaves `judge_no_verdict`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nskit.config.generation import InferenceConfig
+from nskit.generation.client import ModelClient, RequestFailed
+from nskit.judge.verdict import NO_TEXT, YES_TEXT, parse_verdict
+from nskit.prompt.render import Prompt, PromptConfig
+from nskit.records import PartialOutput, Record, RecordFileError, read_jsonl
+
+JUDGE_FIELDS = ("judgement", "judge_correct", "judge_error", "judge_no_verdict")
+
+
+@dataclass
+class JudgeSettings:
+    """How the judge is asked."""
+
+    prompt: PromptConfig
+    model: str
+    inference: InferenceConfig = field(default_factory=lambda: InferenceConfig(temperature=0.0, tokens_to_generate=2048))
+    max_concurrent_requests: int = 64
+    retry_errors: bool = False
+    """Only records carrying `judge_error` are judged again; the others are kept as they are."""
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What a partial file must have been made with to be resumed."""
+        prompt = hashlib.sha256(json.dumps(self.prompt.model_dump(), sort_keys=True).encode()).hexdigest()[:16]
+        return {"judge_model": self.model, "judge_prompt": prompt, "inference": self.inference.model_dump()}
+
+
+@dataclass
+class JudgeReport:
+    """Counts of one judge run."""
+
+    files: int = 0
+    records: int = 0
+    requests: int = 0
+    resumed: int = 0
+    kept: int = 0
+    without_request: int = 0
+    yes: int = 0
+    no: int = 0
+    no_verdict: int = 0
+    failures: list[str] = field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        """One-line summary (token cost is printed separately)."""
+        return (
+            f"judged {self.records} records in {self.files} file(s) in {self.seconds:.1f} s: {self.yes} yes, "
+            f"{self.no} no, {self.no_verdict} without verdict, {len(self.failures)} failed; {self.requests} "
+            f"requests, {self.without_request} decided without a request, {self.resumed} resumed, {self.kept} kept"
+        )
+
+
+def _tally(report: JudgeReport, record: Record) -> None:
+    if record.get("judge_error") is not None:
+        return
+    if record.get("judge_no_verdict") is not None:
+        report.no_verdict += 1
+    elif record.get("judge_correct"):
+        report.yes += 1
+    else:
+        report.no += 1
+
+
+def _clean(record: Record) -> Record:
+    return {k: v for k, v in record.items() if k not in JUDGE_FIELDS}
+
+
+def decide_without_request(record: Record) -> Record | None:
+    """The judged record when no request is needed (no prediction: No; same string as expected: Yes)."""
+    predicted = record.get("predicted_answer")
+    if predicted is None:
+        return {**_clean(record), "judgement": NO_TEXT, "judge_correct": False}
+    if str(predicted).strip() == str(record.get("expected_answer")).strip():
+        return {**_clean(record), "judgement": YES_TEXT, "judge_correct": True}
+    return None
+
+
+class FileJudge:
+    """Judges the records of many files with one client and one concurrency limit."""
+
+    def __init__(
+        self,
+        client: ModelClient,
+        settings: JudgeSettings,
+        on_record: Callable[[], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.on_record = on_record
+        self.report = JudgeReport()
+        self._slots = asyncio.Semaphore(settings.max_concurrent_requests)
+
+    async def run(self, paths: Sequence[Path]) -> JudgeReport:
+        """Judge every file; files are checked first, so bad input stops the run before any request."""
+        started = time.monotonic()
+        loaded = [(path, self._load(path)) for path in paths]
+        self.report.files = len(loaded)
+        await asyncio.gather(*(self._judge_file(path, records) for path, records in loaded))
+        self.report.seconds = time.monotonic() - started
+        return self.report
+
+    def _load(self, path: Path) -> list[Record]:
+        records = read_jsonl(path, required=("expected_answer",))
+        fields = self.settings.prompt.fields()
+        for number, record in enumerate(records, start=1):
+            missing = fields - record.keys()
+            if missing and record.get("predicted_answer") is not None:
+                raise RecordFileError(path, number, f"the judge prompt needs field(s) {sorted(missing)}")
+        return records
+
+    async def _judge_file(self, path: Path, records: list[Record]) -> None:
+        partial = PartialOutput(path, self.settings.fingerprint())
+        done = partial.load()
+        partial.open()
+        try:
+            self.report.resumed += len(done)
+            for position in done:
+                _tally(self.report, done[position])
+            todo = [p for p in range(len(records)) if p not in done]
+            await asyncio.gather(*(self._judge_record(partial, p, records[p], path) for p in todo))
+        finally:
+            partial.close()
+        partial.finalize(len(records))
+        self.report.records += len(records)
+
+    async def _judge_record(self, partial: PartialOutput, position: int, record: Record, path: Path) -> None:
+        if self.settings.retry_errors and record.get("judge_error") is None and "judge_correct" in record:
+            judged = record
+            self.report.kept += 1
+        else:
+            judged = decide_without_request(record)
+            if judged is None:
+                judged = await self._ask(record, path, position)
+            else:
+                self.report.without_request += 1
+        partial.append(position, judged)
+        _tally(self.report, judged)
+        if self.on_record is not None:
+            self.on_record()
+
+    async def _ask(self, record: Record, path: Path, position: int) -> Record:
+        messages = self.settings.prompt.render(record)
+        async with self._slots:
+            try:
+                completion = await self.client.generate(Prompt(messages=messages), self.settings.inference)
+            except RequestFailed as exc:
+                self.report.failures.append(f"{path.name} record {position + 1}: {exc}")
+                return {**_clean(record), "judgement": None, "judge_correct": False, "judge_error": str(exc)}
+            finally:
+                self.report.requests += 1
+        self.report.prompt_tokens += completion.prompt_tokens or 0
+        self.report.completion_tokens += completion.completion_tokens or 0
+        verdict = parse_verdict(completion.text)
+        judged = {**_clean(record), "judgement": completion.text, "judge_correct": verdict.correct}
+        if verdict.verdict is None:
+            judged["judge_no_verdict"] = verdict.reason
+        return judged
