@@ -13,6 +13,7 @@ from fractions import Fraction
 
 MAX_EXPONENT = 400
 MAX_DIGITS = 400
+RELATIVE = Fraction(1, 10_000)
 _INT = r"\d+|\d{1,3}(?:,\d{3})+"
 _DECIMAL = rf"(?:{_INT})(?:\.\d*)?|\.\d+"
 _PLAIN = re.compile(rf"(?P<sign>[+-]?)(?P<num>{_DECIMAL})(?:[eE](?P<exp>[+-]?\d+))?")
@@ -86,12 +87,15 @@ def _decimal(sign: str, digits: str, exponent: str | None) -> Number | None:
 def numbers_equal(expected: Number, predicted: Number, *, rounding: int = 6) -> bool:
     """Exact equality; when either side was written as a decimal, equality after rounding to `rounding` places.
 
-    Like Math-Verify: `1/3` equals `0.333333` but not `0.333`.
+    Like Math-Verify: `1/3` equals `0.333333` but not `0.333`; unlike it, tiny values must also agree to
+    `RELATIVE` (`3.89e-10` is not `4.89e-10` although both round to 0).
     """
     if expected.value == predicted.value:
         return True
     if expected.decimal or predicted.decimal:
-        return _round(expected.value, rounding) == _round(predicted.value, rounding)
+        # rounded to `rounding` places, and close relative to the size (3.89e-10 is not 4.89e-10)
+        close = abs(expected.value - predicted.value) <= RELATIVE * max(abs(expected.value), abs(predicted.value))
+        return close and _round(expected.value, rounding) == _round(predicted.value, rounding)
     return False
 
 

@@ -126,6 +126,8 @@ def _values_equal(a: Any, b: Any, rounded: bool) -> bool:
     a_re, a_im = sympy.re(a), sympy.im(a)
     b_re, b_im = sympy.re(b), sympy.im(b)
     if rounded:
-        return bool(a_re.round(6) == b_re.round(6) and a_im.round(6) == b_im.round(6))
+        size = max(abs(a_re), abs(a_im), abs(b_re), abs(b_im))
+        close = abs(a_re - b_re) + abs(a_im - b_im) <= 1e-4 * size
+        return bool(close and a_re.round(6) == b_re.round(6) and a_im.round(6) == b_im.round(6))
     scale = max(sympy.Integer(1), abs(a_re), abs(a_im), abs(b_re), abs(b_im))
     return bool(abs(a_re - b_re) <= _TOLERANCE * scale and abs(a_im - b_im) <= _TOLERANCE * scale)

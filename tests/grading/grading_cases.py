@@ -224,3 +224,10 @@ ALL = {
     "complex_plus_minus": COMPLEX_PM,
     "letters": LETTERS,
 }
+
+# appended: tiny scientific values are compared relative to their size
+PERCENT_SCI += [
+    ("3.89e-10", "4.89e-10", F), ("3.89e-10", "-3.89e-10", F), ("3.89e-10", "3.89 \\times 10^{-10}", T),
+    ("1.39e-10", "1.39e-16", F), ("2.88e-19", "2.880e-19", T), ("4210_{5}", "4210_{9}", F),
+]
+ALL["percent_scientific"] = PERCENT_SCI
