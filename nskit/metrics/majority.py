@@ -10,9 +10,10 @@ Written into every record (NeMo-Skills semantics): the majority answer into `fil
 answer), `majority_votes` (votes of the majority class) and `total_votes` (number of files); plus `answer_class`,
 the class number (per problem, in order of first appearance) of the record's `predicted_answer` after filling, so
 `summarize_results` counts majority votes by grader class. With `fill_key=predicted_answer` the filled records
-take the majority answer's `symbolic_correct`; with `fill_key=expected_answer` `symbolic_correct` becomes "the
-record's answer is in the majority class". Either way a record whose filled value changed loses its now stale
-`judgement`/`judge_correct`/`judge_error` (rerun the judge).
+take the majority answer's `symbolic_correct` and keep their own answer in `predicted_answer_before_majority`
+(later runs vote on it, so a second run changes nothing); with `fill_key=expected_answer` `symbolic_correct`
+becomes "the record's answer is in the majority class". Either way a record whose filled value changed loses its
+now stale `judgement`/`judge_correct`/`judge_error` (rerun the judge).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from nskit.records import Record, RecordFileError, iter_numbered, write_jsonl
 
 _SEED = re.compile(r"-rs(\d+)\.jsonl$")
 _STALE_JUDGE = ("judgement", "judge_correct", "judge_error")
+ORIGINAL_KEY = "predicted_answer_before_majority"
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def _read_answers(paths: Sequence[Path]) -> tuple[list[list[Any]], list[list[Any
                 raise RecordFileError(path, line, f"more records than {paths[0].name} ({len(identities)})")
             elif identity != identities[count] and None not in (identity, identities[count]):
                 raise RecordFileError(path, line, f"not the problem at this position in {paths[0].name} (id/problem differ)")
-            answers[count].append(record.get("predicted_answer"))
+            answers[count].append(record.get(ORIGINAL_KEY, record.get("predicted_answer")))
             symbolic[count].append(record.get("symbolic_correct", record.get("is_correct")))
             errors[count].append(record.get("grading_error"))
             count += 1
@@ -129,6 +131,7 @@ def _filled(record: Record, file_index: int, majority: Majority, fill_key: str, 
         for key in _STALE_JUDGE:  # the judgement was about the old pair of answers
             new.pop(key, None)
     if fill_key == "predicted_answer":
+        new.setdefault(ORIGINAL_KEY, record.get("predicted_answer"))
         new["answer_class"] = majority.winner
         if own != majority.winner or record.get("predicted_answer") != majority.answer:
             new["symbolic_correct"] = bool(majority.symbolic_correct)
