@@ -43,4 +43,5 @@ def cost_line(
     if prices[0] is None or prices[1] is None:
         return f"{tokens}; cost unknown for {model!r} (give --input_price and --output_price per 1M tokens)"
     cost = (prompt_tokens * prices[0] + completion_tokens * prices[1]) / 1e6
-    return f"{tokens}; cost ≈ ${cost:.4f} (at ${prices[0]:g} / ${prices[1]:g} per 1M tokens)"
+    shown = f"{cost:,.2f}" if cost >= 1 else f"{cost:.6f}"
+    return f"{tokens}; cost ≈ ${shown} (at ${prices[0]:g} / ${prices[1]:g} per 1M tokens)"
