@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -108,6 +109,11 @@ async def probe(executor: Executor) -> None:
 async def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -> None:
     """Check bubblewrap, self-test, listen, print the ready line, and serve until SIGTERM/SIGINT."""
     find_tools()
+    if os.geteuid() != 0:
+        raise SandboxUnavailable(
+            "the sandbox service must run as root: it drops every snippet to a dedicated unprivileged uid "
+            "(setpriv), which is what makes the process-count limit hold; run it in a container where you are root"
+        )
     executor = Executor(config)
     try:
         await probe(executor)

@@ -170,3 +170,15 @@ def test_client_raises_on_service_errors(service: Service) -> None:
 
     with pytest.raises(SandboxError, match="failed"):
         asyncio.run(nowhere())
+
+
+def test_crash_in_c_code_is_reported_as_killed(service: Service) -> None:
+    result = service.run("import ctypes\nprint('before', flush=True)\nctypes.string_at(0)")
+    assert result.status == "killed" and "SIGSEGV" in result.error, result
+    assert result.stdout == "before\n"
+
+
+def test_snippet_closing_its_own_stdout_still_gets_an_answer(service: Service) -> None:
+    result = service.run("import os, sys\nprint('kept')\nsys.stdout.flush()\nos.close(1)\nos.close(2)\nprint('lost')")
+    assert result.stdout == "kept\n"
+    assert result.status == "error" and "OSError" in result.error  # print to the closed fd raises
