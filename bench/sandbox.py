@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nskit.sandbox import SandboxClient, SandboxProcess  # noqa: E402
+from nskit.sandbox import SandboxClient, SandboxProcess
 
 WORKLOADS = {
     "print": lambda i: f"print({i} * 2)",

@@ -34,13 +34,13 @@ def _serve(
     from nskit.sandbox.config import SandboxConfig
     from nskit.sandbox.server import serve
 
-    settings = dict(
-        default_timeout=timeout, max_timeout=max_timeout, memory_mb=memory_mb, max_processes=max_processes,
-        output_limit_bytes=output_limit_bytes, tmpfs_mb=tmpfs_mb, traceback_lines=traceback_lines,
-        max_sessions=max_sessions, session_idle_seconds=session_idle_seconds,
-    )
+    settings: dict[str, float] = {
+        "default_timeout": timeout, "max_timeout": max_timeout, "memory_mb": memory_mb,
+        "max_processes": max_processes, "output_limit_bytes": output_limit_bytes, "tmpfs_mb": tmpfs_mb,
+        "traceback_lines": traceback_lines, "max_sessions": max_sessions, "session_idle_seconds": session_idle_seconds,
+    }
     try:
-        config = SandboxConfig(**settings, **({} if workers is None else {"workers": workers}))
+        config = SandboxConfig(**settings, **({} if workers is None else {"workers": workers}))  # type: ignore[arg-type]
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     try:

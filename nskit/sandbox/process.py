@@ -13,10 +13,11 @@ import time
 import urllib.request
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import IO
+from typing import IO, Self
 
 from nskit.cluster.supervise import set_parent_death_signal
 from nskit.sandbox.config import READY_PREFIX
+
 
 class SandboxStartError(RuntimeError):
     """The service did not come up; the message carries the tail of its log."""
@@ -58,16 +59,17 @@ class SandboxProcess:
             raise RuntimeError("SandboxProcess not started")
         return self._proc.pid
 
-    def start(self) -> SandboxProcess:
+    def start(self) -> Self:
         """Launch, wait for the ready line and a healthy /health; SandboxStartError with the log otherwise."""
         if self.log_path is None:
             handle, self.log_path = tempfile.mkstemp(prefix="nskit-sandbox-", suffix=".log")
             os.close(handle)
-        self._log = open(self.log_path, "a", encoding="utf-8")
+        self._log = open(self.log_path, "a", encoding="utf-8")  # noqa: SIM115 - the child writes it until stop()
         argv = [self.python, "-m", "nskit.sandbox.server", "--host", self.host, "--port", str(self.port), *self.args]
         self._proc = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.DEVNULL, text=True, env=self.env,
-            start_new_session=True, preexec_fn=set_parent_death_signal,  # SIGTERM: the service then kills its sandboxes
+            # PDEATHSIG gives the service SIGTERM when we die; it then kills its sandboxes. prctl only, no locks taken.
+            start_new_session=True, preexec_fn=set_parent_death_signal,  # noqa: PLW1509
         )
         try:
             self.base_url = self._wait_ready()
@@ -135,7 +137,7 @@ class SandboxProcess:
         except ProcessLookupError:
             pass  # the group is already gone, which is what we want
 
-    def __enter__(self) -> SandboxProcess:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

@@ -74,7 +74,7 @@ def run_snippet(code: str, namespace: dict[str, Any], index: int) -> dict[str, A
     linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
     try:
         body, last = compile_snippet(code, filename)
-        exec(body, namespace)
+        exec(body, namespace)  # noqa: S102 - running the snippet is this module's whole job
         if last is not None:
             value = eval(last, namespace)
             if value is not None:
@@ -83,7 +83,7 @@ def run_snippet(code: str, namespace: dict[str, Any], index: int) -> dict[str, A
         if exc.code in (None, 0):
             return {"status": "ok"}
         return {"status": "error", "error": f"SystemExit: {exc.code}", "traceback": f"SystemExit: {exc.code}\n"}
-    except BaseException as exc:  # the snippet's failure is the result we report, whatever its type
+    except BaseException as exc:  # noqa: BLE001 - the snippet's failure, whatever its type, is the result
         status = "memory" if isinstance(exc, MemoryError) else "error"
         short = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return {"status": status, "error": short, "traceback": user_traceback(exc)}

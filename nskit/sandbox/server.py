@@ -33,15 +33,15 @@ def _bad_request(message: str) -> web.Response:
 
 
 def parse_execute_body(body: Any) -> tuple[str, str | None, float | None]:
-    """Validate a /execute body; ValueError names the offending field."""
+    """Validate a /execute body; ValueError or TypeError names the offending field."""
     if not isinstance(body, dict):
-        raise ValueError("body must be a JSON object")
+        raise TypeError("body must be a JSON object")
     unknown = set(body) - {"code", "session_id", "timeout", "language"}
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}; valid: code, session_id, timeout, language")
     code, session_id, timeout = body.get("code"), body.get("session_id"), body.get("timeout")
     if not isinstance(code, str):
-        raise ValueError("`code` must be a string")
+        raise TypeError("`code` must be a string")
     if body.get("language", "python") != "python":
         raise ValueError(f"only language 'python' is supported, got {body.get('language')!r}")
     if session_id is not None and (not isinstance(session_id, str) or not session_id):
@@ -62,7 +62,7 @@ async def handle_execute(request: web.Request) -> web.Response:
         code, session_id, timeout = parse_execute_body(await request.json())
         executor = request.app[EXECUTOR_KEY]
         executor.config.timeout_for(timeout)
-    except ValueError as exc:  # includes JSONDecodeError
+    except (ValueError, TypeError) as exc:  # ValueError includes JSONDecodeError
         return _bad_request(str(exc))
     try:
         result = await executor.execute(code, session_id=session_id, timeout=timeout)

@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 import pytest
 
 from nskit.sandbox import ExecutionResult, SandboxClient

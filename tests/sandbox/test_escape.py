@@ -10,7 +10,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from sandbox_service import SERVICE_ARGS, Service
 
 pytestmark = pytest.mark.sandbox
@@ -194,8 +193,10 @@ def test_cannot_kill_the_service(service: Service) -> None:
 @pytest.mark.parametrize(
     "code",
     [
-        "import signal, time\nfor s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGXCPU):\n"
-        "    signal.signal(s, signal.SIG_IGN)\ntime.sleep(10**6)",
+        (
+            "import signal, time\nfor s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGXCPU):\n"
+            "    signal.signal(s, signal.SIG_IGN)\ntime.sleep(10**6)"
+        ),
         "import threading\nlock = threading.Lock()\nlock.acquire()\nlock.acquire()",
     ],
     ids=["ignore-signals-and-sleep", "deadlock-in-c"],

@@ -8,8 +8,13 @@ import sys
 
 import pytest
 
-from nskit.sandbox import ExecutionResult, SandboxConfig, SandboxUnavailable, trim_traceback
-from nskit.sandbox import bwrap
+from nskit.sandbox import (
+    ExecutionResult,
+    SandboxConfig,
+    SandboxUnavailable,
+    bwrap,
+    trim_traceback,
+)
 from nskit.sandbox.executor import UidPool, pick_uid_base, uids_in_use
 from nskit.sandbox.runner import compile_snippet
 from nskit.sandbox.server import parse_execute_body
@@ -90,8 +95,9 @@ def test_result_json_round_trip_and_validation() -> None:
 def test_parse_execute_body() -> None:
     assert parse_execute_body({"code": "1", "timeout": 3}) == ("1", None, 3.0)
     assert parse_execute_body({"code": "1", "session_id": "s"}) == ("1", "s", None)
-    for bad, fragment in [([], "JSON object"), ({"code": "1", "session_id": ""}, "session_id"),
-                          ({"code": "1", "x": 1}, "unknown fields")]:
+    with pytest.raises(TypeError, match="JSON object"):
+        parse_execute_body([])
+    for bad, fragment in [({"code": "1", "session_id": ""}, "session_id"), ({"code": "1", "x": 1}, "unknown fields")]:
         with pytest.raises(ValueError, match=fragment):
             parse_execute_body(bad)
 
@@ -99,7 +105,7 @@ def test_parse_execute_body() -> None:
 def test_compile_snippet_splits_the_trailing_expression() -> None:
     body, last = compile_snippet("x = 1\nx + 1", "<t>")
     namespace: dict[str, object] = {}
-    exec(body, namespace)
+    exec(body, namespace)  # noqa: S102
     assert last is not None and eval(last, namespace) == 2
     assert compile_snippet("x = 1", "<t>")[1] is None
 
