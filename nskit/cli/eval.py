@@ -36,6 +36,11 @@ def register(app: typer.Typer) -> None:
         expname: Annotated[str, typer.Option("--expname", help="name of the run (jobs, logs)")] = "eval",
         rerun_done: options.RerunDone = False,
         retry_errors: options.RetryErrors = False,
+        partition: Annotated[str | None, typer.Option("--partition", help="Slurm partition (default: config)")] = None,
+        run_after: Annotated[
+            str, typer.Option("--run_after", help="Slurm: start after the jobs of these expnames (comma-separated)")
+        ] = "",
+        wait: Annotated[bool, typer.Option("--wait", help="Slurm: wait for all jobs and report each outcome")] = False,
         dry_run: options.DryRun = False,
     ) -> None:
         """Evaluate a model on benchmarks: greedy and N sampled seeds, graded, then summarized.
@@ -71,17 +76,20 @@ def register(app: typer.Typer) -> None:
                 overrides=overrides, expname=expname,
             )
             plan = build_eval_plan(request)
-        if dry_run:
-            print(plan.describe())
-            return
+            from nskit.cluster.executors import RunOptions, get_executor
+
+            executor = get_executor(cluster_config.executor)
         log_dir = request.output_dir / "logs"
-        setup_logging(log_dir / f"{expname}.log")
-        from nskit.cluster.local import StepFailed, run_plan, terminate_on_sigterm
+        run_options = RunOptions(log_dir=log_dir, dry_run=dry_run, wait=wait, partition=partition,
+                                 run_after=[n.strip() for n in run_after.split(",") if n.strip()])
+        if not dry_run:
+            setup_logging(log_dir / f"{expname}.log")
+        from nskit.cluster.local import StepFailed
         from nskit.servers import ServerError
 
-        terminate_on_sigterm()
         try:
-            run_plan(plan, log_dir)
+            with user_errors():
+                executor(plan, cluster_config, run_options)
         except (StepFailed, ServerError) as exc:
             print(f"ns eval: {exc}", file=sys.stderr)
             raise typer.Exit(1) from None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 PACKAGED_DIR = Path(__file__).resolve().parents[2] / "cluster_configs"
 
@@ -25,6 +26,28 @@ class ServerLaunch(BaseModel):
     health_timeout: float = Field(900.0, gt=0, description="seconds to wait for the server to be healthy")
 
 
+class SSHTunnelConfig(BaseModel):
+    """Submit to a Slurm cluster from another machine over SSH."""
+
+    model_config = ConfigDict(extra="forbid")
+    host: str = Field(min_length=1, description="login node")
+    user: str = Field(min_length=1)
+    job_dir: str = Field(min_length=1, description="absolute path on the cluster for job scripts and logs")
+    identity: str | None = Field(None, description="private key file (default: your SSH agent/config)")
+
+    @field_validator("job_dir")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError(f"ssh_tunnel.job_dir must be an absolute path, got {value!r}")
+        return value
+
+
+SLURM_TIME = re.compile(r"^(\d+-)?\d{1,3}:\d{2}:\d{2}$")
+SLURM_ONLY_KEYS = ("account", "partition", "cpu_partition", "job_name_prefix", "job_dir", "ssh_tunnel", "timeouts",
+                   "gpus_per_node", "cpus_per_task", "mem", "mail_type", "mail_user")
+
+
 class ClusterConfig(BaseModel):
     """A validated cluster config."""
 
@@ -33,9 +56,61 @@ class ClusterConfig(BaseModel):
     env_vars: list[str] = Field(default_factory=list, description="KEY=VALUE, or KEY to copy from the environment")
     required_env_vars: list[str] = Field(default_factory=list)
     mounts: list[str] = Field(default_factory=list, description="src:dst (container runs only)")
-    containers: dict[str, str] = Field(default_factory=dict, description="image per role: vllm, sandbox, nskit")
+    containers: dict[str, str] = Field(
+        default_factory=dict,
+        description="image per role: a server type (vllm, ...) or `server`, `client` (alias nskit), `sandbox`",
+    )
     servers: dict[str, ServerLaunch] = Field(default_factory=dict)
+    # Slurm only
+    account: str | None = Field(None, description="Slurm account (sbatch --account)")
+    partition: str | None = Field(None, description="partition for jobs (overridable with --partition)")
+    cpu_partition: str | None = Field(None, description="partition for jobs that need no GPU (grade, summarize)")
+    job_name_prefix: str = Field("nskit-", min_length=1, description="prefix of every Slurm job name")
+    job_dir: str | None = Field(None, description="absolute dir for job scripts and logs when submitting locally")
+    ssh_tunnel: SSHTunnelConfig | None = Field(None, description="submit over SSH instead of from this machine")
+    timeouts: dict[str, str] = Field(default_factory=dict, description="time limit per partition, HH:MM:SS")
+    gpus_per_node: int | None = Field(None, ge=0, description="GPUs per node of server jobs (default: --server_gpus)")
+    cpus_per_task: int | None = Field(None, ge=1, description="CPUs per task")
+    mem: str | None = Field(None, description="memory per node (sbatch --mem), e.g. 64G")
+    mail_type: str | None = None
+    mail_user: str | None = None
     source: Path | None = Field(None, exclude=True)
+
+    @field_validator("timeouts")
+    @classmethod
+    def _times(cls, values: dict[str, str]) -> dict[str, str]:
+        for partition, value in values.items():
+            if not SLURM_TIME.match(value):
+                raise ValueError(f"timeouts.{partition}: expected [D-]HH:MM:SS, got {value!r}")
+        return values
+
+    @field_validator("mounts")
+    @classmethod
+    def _mounts(cls, values: list[str]) -> list[str]:
+        for value in values:
+            src, sep, dst = value.partition(":")
+            if not sep or not src or not dst.startswith("/"):
+                raise ValueError(f"bad mount {value!r}: expected /src:/dst")
+        return values
+
+    @field_validator("job_dir")
+    @classmethod
+    def _job_dir(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("/"):
+            raise ValueError(f"job_dir must be an absolute path, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _slurm_keys_need_slurm(self) -> ClusterConfig:
+        if self.executor != "slurm":
+            used = [key for key in SLURM_ONLY_KEYS if key in self.model_fields_set]
+            if used:
+                raise ValueError(f"{', '.join(used)}: only valid with executor: slurm")
+        return self
+
+    def time_limit(self, partition: str | None) -> str | None:
+        """The time limit for jobs in `partition` (its `timeouts` entry), None when the config names none."""
+        return self.timeouts.get(partition or "") or self.timeouts.get("default")
 
     @field_validator("env_vars", "required_env_vars")
     @classmethod

@@ -1,0 +1,58 @@
+"""Executors by name (`executor:` in a cluster config): one function each that runs a plan or prints it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nskit.config.cluster import ClusterConfig
+from nskit.pipeline.plan import Plan
+
+
+@dataclass
+class RunOptions:
+    """What the user asked of the run besides the plan itself."""
+
+    log_dir: Path
+    dry_run: bool = False
+    wait: bool = False
+    run_after: list[str] = field(default_factory=list)
+    partition: str | None = None
+
+
+def run_local(plan: Plan, cluster: ClusterConfig, options: RunOptions) -> None:
+    """Run the plan here, step by step (always waits; --run_after has no meaning locally)."""
+    if options.dry_run:
+        print(plan.describe())
+        return
+    if options.run_after:
+        raise ValueError("--run_after chains Slurm jobs; a local run already runs its steps in order")
+    from nskit.cluster.local import run_plan, terminate_on_sigterm
+
+    terminate_on_sigterm()
+    run_plan(plan, options.log_dir)
+
+
+def run_slurm(plan: Plan, cluster: ClusterConfig, options: RunOptions) -> None:
+    """Submit the plan's unfinished steps as Slurm jobs (and wait with --wait)."""
+    from nskit.cluster.slurm import SlurmRunOptions, run_plan_slurm
+
+    run_plan_slurm(plan, cluster, SlurmRunOptions(
+        log_dir=options.log_dir, dry_run=options.dry_run, wait=options.wait, run_after=options.run_after,
+        partition=options.partition,
+    ))
+
+
+EXECUTORS: dict[str, Callable[[Plan, ClusterConfig, RunOptions], None]] = {
+    "local": run_local,
+    "slurm": run_slurm,
+}
+
+
+def get_executor(name: str) -> Callable[[Plan, ClusterConfig, RunOptions], None]:
+    """The executor registered under `name`; an unknown name lists the known ones."""
+    try:
+        return EXECUTORS[name]
+    except KeyError:
+        raise ValueError(f"unknown executor {name!r}; known: {', '.join(sorted(EXECUTORS))}") from None

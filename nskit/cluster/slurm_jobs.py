@@ -1,0 +1,147 @@
+"""A plan as Slurm jobs: which steps to submit (skipping finished ones), their resources and dependencies.
+
+Pure data, no nemo-run: `--dry_run` prints these jobs and the submitter turns each into one nemo-run job (group).
+A step that needs a server becomes one job with two tasks on the same allocation: the server (spanning all
+`nodes`) and the `ns` client, which waits for the server's health before it starts.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from nskit.config.cluster import ClusterConfig
+from nskit.pipeline.plan import Plan, ServerRequest, Step
+
+
+@dataclass
+class Task:
+    """One srun inside a job: a command line and the container it runs in (None: on the bare node)."""
+
+    role: str
+    command: list[str]
+    nodes: int = 1
+    container: str | None = None
+
+
+@dataclass
+class SlurmJob:
+    """One Slurm job to submit."""
+
+    name: str
+    short_name: str
+    step: str
+    tasks: list[Task]
+    nodes: int
+    gpus_per_node: int | None
+    partition: str | None
+    time_limit: str | None
+    mounts: list[str]
+    after: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """Multi-line summary for --dry_run: resources, container, mounts, dependencies, commands."""
+        gpus = self.gpus_per_node if self.gpus_per_node else 0
+        head = (f"job {self.name}: nodes={self.nodes} gpus_per_node={gpus} partition={self.partition or '(default)'}"
+                f" time={self.time_limit or '(default)'}")
+        lines = [head]
+        if self.after:
+            lines.append(f"  after: {', '.join(self.after)}")
+        if self.mounts:
+            lines.append(f"  mounts: {', '.join(self.mounts)}")
+        for task in self.tasks:
+            lines.append(f"  task {task.role}: nodes={task.nodes} container={task.container or '(none)'}")
+            lines.append(f"    {shlex.join(task.command)}")
+        return "\n".join(lines)
+
+
+def step_done(step: Step) -> bool:
+    """True when the step declares outputs and all of them exist (re-running it would change nothing)."""
+    return bool(step.outputs) and all(Path(path).exists() for path in step.outputs)
+
+
+def server_image(cluster: ClusterConfig, server_type: str) -> str | None:
+    """The container for a server: the image named after its type, else the `server` role; None without containers."""
+    return cluster.containers.get(server_type) or cluster.containers.get("server")
+
+
+def client_image(cluster: ClusterConfig) -> str | None:
+    """The container for `ns` steps: the `client` role (NeMo-Skills spells it nemo-skills; nskit also works)."""
+    for role in ("client", "nskit", "nemo-skills"):
+        if role in cluster.containers:
+            return cluster.containers[role]
+    return None
+
+
+def python_for(image: str | None) -> str:
+    """The interpreter of a task: this venv's on a shared filesystem, the image's own `python` in a container."""
+    return "python" if image else sys.executable
+
+
+def server_task_command(server: ServerRequest, python: str) -> list[str]:
+    """The in-job server launcher: the request travels as JSON, the port comes from the job id (see slurm_tasks)."""
+    return [python, "-m", "nskit.cluster.slurm_tasks", "server", json.dumps(asdict(server), sort_keys=True)]
+
+
+def client_task_command(step: Step, server: ServerRequest, python: str) -> list[str]:
+    """The in-job client: waits for the server of this job, then runs the step with --server_address."""
+    timeout = str(int(server.health_timeout))
+    return [python, "-m", "nskit.cluster.slurm_tasks", "client", "--server_type", server.server_type,
+            "--health_timeout", timeout, "--", *step.argv]
+
+
+def plan_jobs(
+    plan: Plan, cluster: ClusterConfig, *, partition: str | None = None, skip_done: bool = True
+) -> tuple[list[SlurmJob], list[Step]]:
+    """The jobs to submit for `plan`, and the steps skipped because their outputs all exist.
+
+    Dependencies on skipped steps are dropped (what they produce is already there).
+    """
+    skipped = [step for step in plan.steps if skip_done and step_done(step)]
+    skipped_names = {step.name for step in skipped}
+    jobs = []
+    for step in plan.steps:
+        if step.name in skipped_names:
+            continue
+        after = [name for name in step.after if name not in skipped_names]
+        jobs.append(step_job(step, plan, cluster, partition, after))
+    return jobs, skipped
+
+
+def step_job(step: Step, plan: Plan, cluster: ClusterConfig, partition: str | None, after: list[str]) -> SlurmJob:
+    """One step as one job; a step that needs a server gets the server as a second task of the same job."""
+    client = client_image(cluster)
+    mounts = list(cluster.mounts) if cluster.containers else []
+    short_name = f"{plan.name}-{step.name}"
+    name = cluster.job_name_prefix + short_name
+    if not step.needs_server:
+        chosen = partition or cluster.cpu_partition or cluster.partition
+        task = Task("main", [python_for(client), "-m", "nskit", *step.argv], container=client)
+        return SlurmJob(name=name, short_name=short_name, step=step.name, tasks=[task], nodes=1, gpus_per_node=None, partition=chosen,
+                        time_limit=cluster.time_limit(chosen), mounts=mounts, after=after)
+    server = plan.server
+    if server is None:
+        raise ValueError(f"step {step.name} needs a server but the plan has none")
+    chosen = partition or cluster.partition
+    image = server_image(cluster, server.server_type)
+    gpus = server.gpus if server.gpus is not None else cluster.gpus_per_node
+    tasks = [
+        Task("server", server_task_command(server, python_for(image)), nodes=server.nodes, container=image),
+        Task("client", client_task_command(step, server, python_for(client)), container=client),
+    ]
+    return SlurmJob(name=name, short_name=short_name, step=step.name, tasks=tasks, nodes=server.nodes, gpus_per_node=gpus or None,
+                    partition=chosen, time_limit=cluster.time_limit(chosen), mounts=mounts, after=after)
+
+
+def describe_jobs(jobs: list[SlurmJob], skipped: list[Step], run_after: list[str]) -> str:
+    """The whole submission as --dry_run prints it."""
+    lines = [f"{len(jobs)} Slurm job(s) to submit"]
+    if run_after:
+        lines.append(f"all after the jobs of: {', '.join(run_after)}")
+    for step in skipped:
+        lines.append(f"skip {step.name}: outputs exist ({len(step.outputs)} file(s))")
+    lines += [job.describe() for job in jobs]
+    return "\n".join(lines)
