@@ -55,8 +55,8 @@ def build(root: Path, problems: int, seeds: int) -> Path:
             }
             lines.append(json.dumps(record))
         (folder / f"output-rs{seed}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print(f"\rwriting seed files: {seed + 1}/{seeds}", end="", flush=True)
-    print()
+        if (seed + 1) % 32 == 0 or seed + 1 == seeds:
+            print(f"writing seed files: {seed + 1}/{seeds}", flush=True)
     marker.touch()
     return root
 
