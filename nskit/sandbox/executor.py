@@ -121,6 +121,10 @@ class Executor:
             async with self._slots:
                 result = await self._run_in_session(session, code, wall)
             session.last_used = time.monotonic()
+            if self._sessions.get(session_id) is not session and session.interpreter is not None:
+                # Evicted or closed while this snippet waited or ran: nobody will reach this interpreter again.
+                await self._dispose(session.interpreter)
+                session.interpreter = None
             return result
 
     async def _spawn(self, cpu_hard_seconds: int) -> SandboxedInterpreter:

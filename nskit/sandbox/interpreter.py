@@ -141,7 +141,7 @@ class SandboxedInterpreter:
             return self._finish(cap, started)
         if isinstance(failure, _OutputLimit):
             await self.kill()
-            status, error = "output_limit", f"output exceeded {self.config.output_limit_bytes} bytes"
+            status, error = "output_limit", self._output_limit_error()
         elif isinstance(failure, TimeoutError):
             await self.kill()
             status, error = "timeout", f"wall time limit of {timeout:g} s exceeded"
@@ -184,11 +184,13 @@ class SandboxedInterpreter:
             return "killed", f"sandbox killed by signal {signal.Signals(-code).name}"
         return "sandbox_error", f"sandbox exited with code {code} before the snippet finished"
 
+    def _output_limit_error(self) -> str:
+        return f"output exceeded {self.config.output_limit_bytes} bytes"
+
     def _finish(self, cap: _Capture, started: float) -> ExecutionResult:
         """Turn the runner's response line into a result."""
         if cap.used() > self.config.output_limit_bytes:  # the marker came in the chunk that broke the limit
-            limit = self.config.output_limit_bytes
-            return self._result("output_limit", cap, started, f"output exceeded {limit} bytes")
+            return self._result("output_limit", cap, started, self._output_limit_error())
         outcome = json.loads(cap.response)
         status: Status = outcome["status"]
         stderr = cap.stderr.decode("utf-8", "replace")
