@@ -108,7 +108,10 @@ def _judge(paths: list[Path], base_url: str, model: str | None, api_key: str | N
             retry=RetryPolicy(max_retries=options["max_retries"]),
         )
         try:
-            name = await client.resolve_model()
+            try:
+                name = await client.resolve_model()
+            except Exception as exc:  # noqa: BLE001 - any failure here means we cannot start; say where and why
+                raise ValueError(f"cannot list the models of {base_url}: {exc}") from exc
             settings = JudgeSettings(
                 prompt=load_prompt_config(options["prompt_config"]),
                 model=name,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from nskit.metrics.summary import Summary
 
 
 def register(app: typer.Typer) -> None:
@@ -37,11 +40,10 @@ def register(app: typer.Typer) -> None:
         import json
 
         from nskit.metrics.render import format_tables
-        from nskit.metrics.summary import count_files, summarize
         from nskit.records import RecordFileError, atomic_write_text
 
         try:
-            summary = _run(results_dir, max_seq_len, count_files, summarize)
+            summary = _run(results_dir, max_seq_len)
         except (RecordFileError, FileNotFoundError) as exc:
             typer.echo(f"ns summarize_results: {exc}", err=True)
             raise typer.Exit(2) from None
@@ -64,9 +66,11 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
-def _run(results_dir: Path, max_seq_len: int | None, count_files, summarize):  # type: ignore[no-untyped-def]
+def _run(results_dir: Path, max_seq_len: int | None) -> Summary:
     """Summarize with a progress bar over the files."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from nskit.metrics.summary import count_files, summarize
 
     total = count_files(results_dir)
     with Progress(

@@ -40,6 +40,14 @@ def fake_openai(script: Script) -> Iterator[FakeServer]:
         def log_message(self, *args: object) -> None:  # keep pytest output clean
             return
 
+        def do_GET(self) -> None:  # noqa: N802 - http.server naming
+            data = json.dumps({"object": "list", "data": [{"id": "fake-model", "object": "model"}]}).encode()
+            self.send_response(200 if self.path.endswith("/models") else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_POST(self) -> None:  # noqa: N802 - http.server naming
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             prompt = body["messages"][-1]["content"]

@@ -114,3 +114,29 @@ def test_openai_without_key_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
     result = CliRunner().invoke(app, ["llm_math_judge", "--input_files", str(path), "--model", "gpt-4o"])
     assert result.exit_code == 2
     assert "OPENAI_API_KEY" in result.output
+
+
+def test_vllm_without_address_starts_a_server_for_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wiring only (a real second vLLM costs minutes of CPU): the spec, the log place, the stop."""
+    import contextlib
+
+    import nskit.models.embedded
+    import nskit.servers
+
+    seen: dict[str, object] = {}
+    path = tmp_path / "output.jsonl"
+    path.write_text(json.dumps({"problem": "P", "expected_answer": "1", "predicted_answer": "1.0"}) + "\n")
+    with fake_openai(_script) as server:
+
+        @contextlib.contextmanager
+        def fake_process(server_type, spec, log_path):  # type: ignore[no-untyped-def]
+            seen.update(type=server_type.name, model=spec.model, log=log_path, stopped=False)
+            yield type("Started", (), {"base_url": server.base_url})()
+            seen["stopped"] = True
+
+        monkeypatch.setattr(nskit.servers, "ServerProcess", fake_process)
+        monkeypatch.setattr(nskit.models.embedded, "embedded_model_dir", lambda: Path("/models/smol"))
+        result = CliRunner().invoke(app, ["llm_math_judge", "--input_files", str(path), "--server_type", "vllm"])
+    assert result.exit_code == 0, result.output
+    assert seen == {"type": "vllm", "model": "/models/smol", "log": tmp_path / "judge-server.log", "stopped": True}
+    assert read_jsonl(path)[0]["judge_correct"] is True
