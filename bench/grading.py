@@ -83,10 +83,11 @@ def rewrites(gold: str, rng: random.Random) -> list[tuple[str, bool]]:
     return out
 
 
-def build_cases(limit: int) -> list[tuple[str, str]]:
-    """(gold, prediction) pairs, deterministic."""
+def build_cases(limit: int) -> tuple[list[tuple[str, str]], list[bool]]:
+    """(gold, prediction) pairs and their by-construction labels, deterministic."""
     rng = random.Random(11)
-    return [(gold, prediction) for gold in golds(limit) for prediction, _ in rewrites(gold, rng)]
+    labelled = [(gold, prediction, label) for gold in golds(limit) for prediction, label in rewrites(gold, rng)]
+    return [(g, p) for g, p, _ in labelled], [label for _, _, label in labelled]
 
 
 # -- graders (run inside fresh worker processes) --------------------------------------------------------------
@@ -153,7 +154,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--disagreements", type=Path, help="write the cases where the graders disagree (JSONL)")
     args = parser.parse_args()
-    cases = build_cases(args.golds)
+    cases, labels = build_cases(args.golds)
     print(f"{len(cases)} cases from {args.golds} gold answers; {args.workers} cores")
     rows = []
     for label, processes in (("1 core", 1), (f"{args.workers} cores", args.workers)):
@@ -172,9 +173,12 @@ def main() -> None:
     print(f"agreement {agreement:.2f}% on {len(compared)} cases (math-verify timed out on {timeouts}; "
           f"nskit errors {errors}); math-verify says equal on {sum(m is True for _, m, _ in compared)}, "
           f"nskit on {sum(n is True for _, _, n in compared)}")
+    for name, verdicts in (("math-verify", mv), ("nskit", ns)):
+        right = sum(v is label for v, label in zip(verdicts, labels, strict=True))
+        print(f"{name}: {100.0 * right / len(cases):.2f}% of verdicts match the by-construction label")
     if args.disagreements:
         args.disagreements.write_text(
-            "".join(json.dumps({"gold": c[0], "prediction": c[1], "math_verify": m, "nskit": n}) + "\n" for c, m, n in disagree),
+            "".join(json.dumps({"gold": c[0], "prediction": c[1], "math_verify": m, "nskit": n}, ensure_ascii=False) + "\n" for c, m, n in disagree),
             encoding="utf-8",
         )
         print(f"{len(disagree)} disagreements written to {args.disagreements}")

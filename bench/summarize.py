@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -77,9 +78,14 @@ def main() -> None:
                    "--json", str(root / "metrics.json")]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
         seconds = time.monotonic() - started
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_mb, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+        load = os.getloadavg()[0]
         verdict = "OK" if seconds <= LIMIT_SECONDS else f"TOO SLOW (limit {LIMIT_SECONDS:.0f} s)"
-        print(f"ns summarize_results: {seconds:.1f} s, peak memory {peak_mb:.0f} MB: {verdict}")
+        print(
+            f"ns summarize_results: {seconds:.1f} s wall, {cpu:.1f} s CPU, peak memory {peak_mb:.0f} MB "
+            f"(load average {load:.1f} on {os.cpu_count()} cores): {verdict}"
+        )
         if seconds > LIMIT_SECONDS:
             sys.exit(1)
 

@@ -171,9 +171,10 @@ class SeedAggregator:
                 key: Any = record.answer_class
                 stats.class_votes += 1
             else:
-                key = self._normalized.get(answer)
+                text = answer if isinstance(answer, str) else str(answer)  # numbers, lists: vote on their text
+                key = self._normalized.get(text)
                 if key is None:
-                    key = self._normalized[answer] = normalized_answer(answer)
+                    key = self._normalized[text] = normalized_answer(text)
             known = self._classes[position]
             cls = known.get(key)
             if cls is None:

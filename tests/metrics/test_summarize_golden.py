@@ -129,3 +129,14 @@ def test_max_seq_len_counts_long_generations_wrong_and_unanswered(tmp_path: Path
     second_only = benchmark.row("pass@1[avg-of-2]").values
     assert second_only["symbolic_correct"] == pytest.approx(25.0)  # rs1 (20 tokens) is all wrong now
     assert second_only["no_answer"] == pytest.approx((25.0 + 100.0) / 2)
+
+
+def test_non_string_answers_vote_on_their_text(tmp_path: Path) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    for seed, answer in enumerate([[1, 2], [1, 2], 5, "5"]):
+        record = {"id": 0, "predicted_answer": answer, "symbolic_correct": answer == [1, 2]}
+        (folder / f"output-rs{seed}.jsonl").write_text(json.dumps(record) + "\n")
+    (benchmark,) = summarize(folder).benchmarks
+    assert benchmark.row("majority@2").values["symbolic_correct"] == 100.0
+    assert benchmark.row("majority@4").values["symbolic_correct"] == 50.0  # [1, 2] x2 ties 5 x2
