@@ -17,7 +17,7 @@ class VLLMServer:
     def command(self, spec: LaunchSpec, python: str) -> list[str]:
         """vLLM argv: the model is served under its own path/name; `--server_args` are appended verbatim."""
         argv = [python, "-m", "vllm.entrypoints.openai.api_server", "--model", spec.model]
-        argv += ["--host", spec.host, "--port", str(spec.port), "--disable-log-requests"]
+        argv += ["--host", spec.host, "--port", str(spec.port)]
         if spec.gpus and spec.gpus > 1:
             argv += ["--tensor-parallel-size", str(spec.gpus)]
         if spec.nodes > 1:
