@@ -126,12 +126,8 @@ def _base_match(gold: str, pred: str) -> bool | None:
     return match["digits"].lower() == other.lower() if match["digits"].isdigit() else None
 
 
-def _item(text: str) -> Normalized:
-    return normalize(text)
-
-
 def _pairwise(gold: tuple[str, ...], pred: tuple[str, ...]) -> bool:
-    return len(gold) == len(pred) and all(compare(_item(g), _item(p)) for g, p in zip(gold, pred, strict=True))
+    return len(gold) == len(pred) and all(compare(normalize(g), normalize(p)) for g, p in zip(gold, pred, strict=True))
 
 
 def _unordered(gold: tuple[str, ...], pred: tuple[str, ...]) -> bool:
@@ -145,9 +141,9 @@ def _unordered(gold: tuple[str, ...], pred: tuple[str, ...]) -> bool:
         if item in remaining:
             remaining.remove(item)
             continue
-        normalized = _item(item)
+        normalized = normalize(item)
         for index, candidate in enumerate(remaining):
-            if compare(normalized, _item(candidate)):
+            if compare(normalized, normalize(candidate)):
                 del remaining[index]
                 break
         else:

@@ -21,11 +21,6 @@ def equal(expected: str, predicted: str | None) -> bool:
     return check_equal(expected, predicted)
 
 
-def equal_many(pairs: list[tuple[str, str | None]]) -> list[bool]:
-    """`check_equal` for a batch of pairs (one round trip for many cheap checks)."""
-    return [check_equal(expected, predicted) for expected, predicted in pairs]
-
-
 def _sleep(seconds: float) -> float:
     """Test helper: a task that takes `seconds` (the pool tests use it to exercise the timeout)."""
     time.sleep(seconds)
@@ -49,7 +44,6 @@ def _warm() -> None:
 
 TASKS: dict[str, Callable[..., Any]] = {
     "equal": equal,
-    "equal_many": equal_many,
     "sleep": _sleep,
     "crash": _crash,
     "raise": _raise,
