@@ -1,0 +1,128 @@
+"""`ns eval` on a real one-node Slurm (set up by .ci/setup_slurm.sh): jobs, waiting, results, resubmission.
+
+Reads NSKIT_SLURM_CONFIG (default /tmp/nskit-slurm/slurm-ci.yaml, written by the setup script). Without a
+reachable Slurm these tests skip, except in CI (CI set), where they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ns, ns_background, wait_for
+
+pytestmark = [pytest.mark.slurm, pytest.mark.slow]
+
+CONFIG = Path(os.environ.get("NSKIT_SLURM_CONFIG", "/tmp/nskit-slurm/slurm-ci.yaml"))
+SMALL = ["++max_samples=4", "++inference.tokens_to_generate=128"]
+
+
+def slurm_problem() -> str | None:
+    """Why Slurm is not usable here, or None."""
+    if shutil.which("sbatch") is None:
+        return "sbatch not found (run .ci/setup_slurm.sh)"
+    if subprocess.run(["scontrol", "ping"], capture_output=True, timeout=30).returncode != 0:
+        return "slurmctld not reachable (run .ci/setup_slurm.sh)"
+    if not CONFIG.is_file():
+        return f"cluster config {CONFIG} missing (run .ci/setup_slurm.sh or set NSKIT_SLURM_CONFIG)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def slurm_config() -> Path:
+    """The CI cluster config; skip (locally) or fail (CI) without a Slurm."""
+    problem = slurm_problem()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"Slurm tests must run in CI: {problem}")
+        pytest.skip(problem)
+    return CONFIG
+
+
+def eval_args(config: Path, out: Path, data: Path, mirror: Path, expname: str) -> list[str]:
+    return ["eval", f"--cluster={config}", "--benchmarks=gsm8k:2", "--num_jobs=2", "--output_dir", str(out),
+            "--data_dir", str(data), "--mirror", str(mirror), "--expname", expname, *SMALL]
+
+
+def job_ids(output: str) -> dict[str, str]:
+    """Step -> Slurm job id, from the lines `nskit-<exp>-<step>: job <id> <STATE>  log: ...`."""
+    return {m.group(1): m.group(2) for m in re.finditer(r"^nskit-[\w.]+?-([\w-]+): job (\d+) ", output, re.M)}
+
+
+def sacct_states(ids: list[str]) -> dict[str, str]:
+    out = subprocess.run(["sacct", "-X", "-n", "-P", "-o", "JobID,State", "-j", ",".join(ids)],
+                         capture_output=True, text=True, check=True).stdout
+    return {line.split("|")[0]: line.split("|")[1].split()[0] for line in out.splitlines() if "|" in line}
+
+
+def queued(expname: str) -> list[str]:
+    out = subprocess.run(["squeue", "-h", "-o", "%i %j"], capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if f"nskit-{expname}-" in line]
+
+
+def record_keys(out: Path) -> set[tuple[str, str]]:
+    """(file, problem) pairs of a run: ids x seeds, failing on a repeated record."""
+    keys: set[tuple[str, str]] = set()
+    for path in sorted((out / "eval-results" / "gsm8k").glob("output*.jsonl")):
+        problems = [json.loads(line)["problem"] for line in path.read_text().splitlines() if line.strip()]
+        assert len(problems) == len(set(problems)), f"repeated records in {path}"
+        keys |= {(path.name, problem) for problem in problems}
+    return keys
+
+
+def test_eval_on_slurm_matches_local_run(
+    slurm_config: Path, tmp_path: Path, mirror_dir: Path, vllm_server: str
+) -> None:
+    out = tmp_path / "slurm"
+    result = ns(*eval_args(slurm_config, out, tmp_path / "data", mirror_dir, "e2e"), "--wait", timeout=1200)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    ids = job_ids(result.stdout)
+    assert set(ids) == {"prepare-data", "generate-0", "generate-1", "grade-gsm8k", "summarize"}, result.stdout
+    states = sacct_states(list(ids.values()))
+    assert [states[ids[s]] for s in ("generate-0", "generate-1")] == ["COMPLETED", "COMPLETED"], states
+    assert set(states.values()) == {"COMPLETED"}, states  # 2 generation jobs + prepare, grade, summarize
+    assert queued("e2e") == []
+
+    table = ns("summarize_results", str(out))
+    assert table.returncode == 0, table.stderr
+    assert "gsm8k" in table.stdout and "pass@1[avg-of-2]" in table.stdout and "greedy" in table.stdout
+
+    local = tmp_path / "local"
+    local_run = ns("eval", "--benchmarks=gsm8k:2", "--output_dir", str(local), "--data_dir", str(tmp_path / "data"),
+                   "--mirror", str(mirror_dir), "--server_address", vllm_server, *SMALL, timeout=900)
+    assert local_run.returncode == 0, local_run.stderr[-4000:]
+    slurm_keys = record_keys(out)
+    assert len(slurm_keys) == 12  # 4 problems x (greedy + 2 seeds)
+    assert slurm_keys == record_keys(local)
+
+
+def test_cancelled_job_is_the_only_one_resubmitted(
+    slurm_config: Path, tmp_path: Path, mirror_dir: Path
+) -> None:
+    out = tmp_path / "run"
+    args = eval_args(slurm_config, out, tmp_path / "data", mirror_dir, "resub")
+    first = ns_background(*args, log=tmp_path / "first.out")
+    assert first.wait(timeout=300) == 0, (tmp_path / "first.out").read_text()[-4000:]
+    ids = job_ids((tmp_path / "first.out").read_text())
+    victim = ids["generate-1"]
+    wait_for(lambda: sacct_states([victim]).get(victim) == "RUNNING", 300, "generate-1 to start")
+    subprocess.run(["scancel", victim], check=True)
+    wait_for(lambda: not queued("resub"), 600, "the first submission to end", interval=3)
+    states = sacct_states(list(ids.values()))
+    assert states[victim] == "CANCELLED" and states[ids["generate-0"]] == "COMPLETED", states
+    assert states[ids["grade-gsm8k"]] != "COMPLETED", states
+
+    second = ns(*args, "--wait", timeout=1200)
+    assert second.returncode == 0, second.stdout[-4000:] + second.stderr[-4000:]
+    assert "skip generate-0: outputs exist" in second.stdout
+    resubmitted = job_ids(second.stdout)
+    assert "generate-0" not in resubmitted and "generate-1" in resubmitted, second.stdout
+    assert set(sacct_states(list(resubmitted.values())).values()) == {"COMPLETED"}
+    assert len(record_keys(out)) == 12
+    assert queued("resub") == []
