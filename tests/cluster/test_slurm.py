@@ -27,7 +27,7 @@ def slurm_problem() -> str | None:
     """Why Slurm is not usable here, or None."""
     if shutil.which("sbatch") is None:
         return "sbatch not found (run .ci/setup_slurm.sh)"
-    if subprocess.run(["scontrol", "ping"], capture_output=True, timeout=30).returncode != 0:
+    if subprocess.run(["scontrol", "ping"], capture_output=True, timeout=30, check=False).returncode != 0:
         return "slurmctld not reachable (run .ci/setup_slurm.sh)"
     if not CONFIG.is_file():
         return f"cluster config {CONFIG} missing (run .ci/setup_slurm.sh or set NSKIT_SLURM_CONFIG)"
@@ -52,7 +52,7 @@ def eval_args(config: Path, out: Path, data: Path, mirror: Path, expname: str) -
 
 def job_ids(output: str) -> dict[str, str]:
     """Step -> Slurm job id, from the lines `nskit-<exp>-<step>: job <id> <STATE>  log: ...`."""
-    return {m.group(1): m.group(2) for m in re.finditer(r"^nskit-[\w.]+?-([\w-]+): job (\d+) ", output, re.M)}
+    return {m.group(1): m.group(2) for m in re.finditer(r"^nskit-[\w.]+?-([\w-]+): job (\d+) ", output, re.MULTILINE)}
 
 
 def sacct_states(ids: list[str]) -> dict[str, str]:
