@@ -7,13 +7,16 @@ import logging
 import random
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from nskit.config.generation import InferenceConfig
 from nskit.prompt.render import Prompt
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
 
@@ -28,6 +31,8 @@ class Completion:
     completion_tokens: int | None
     retries: int = 0
     logprobs: list[dict[str, Any]] | None = None
+    stop_reason: str | int | None = None
+    """What stopped it, when the server says (vLLM: the matched stop string or stop token id; None at EOS)."""
 
 
 class RequestFailed(Exception):
@@ -136,7 +141,12 @@ class ModelClient:
     async def resolve_model(self) -> str:
         """The model name to send: the one given, else the first the server lists."""
         if self.model is None:
-            models = await self._client.models.list()
+            try:
+                models, _ = await self._with_retries(self._client.models.list)
+            except RequestFailed as exc:
+                if exc.transient:
+                    raise ServerDown(f"cannot reach the server at {self.base_url} to list its models: {exc}") from exc
+                raise ValueError(f"server {self.base_url} refused to list its models: {exc}") from exc
             if not models.data:
                 raise RuntimeError(f"server {self.base_url} lists no models")
             self.model = models.data[0].id
@@ -146,15 +156,32 @@ class ModelClient:
         """Close the HTTP connections."""
         await self._client.close()
 
-    async def generate(self, prompt: Prompt, params: InferenceConfig) -> Completion:
-        """Send one prompt, retrying transient failures; raises RequestFailed or ServerDown."""
+    async def generate(
+        self, prompt: Prompt, params: InferenceConfig, extra_body: dict[str, Any] | None = None
+    ) -> Completion:
+        """Send one prompt, retrying transient failures; raises RequestFailed or ServerDown.
+
+        `extra_body` adds server-specific request fields (e.g. vLLM's `continue_final_message`).
+        """
         model = await self.resolve_model()
+        body = extra_body or {}
+        try:
+            completion, attempts = await self._with_retries(lambda: self._request(model, prompt, params, body))
+        except RequestFailed as exc:
+            self._note_failure(transient=exc.transient)
+            raise
+        self._consecutive_failures = 0
+        completion.retries = attempts - 1
+        return completion
+
+    async def _with_retries(self, call: Callable[[], Awaitable[T]]) -> tuple[T, int]:
+        """`(result, attempts)` of `call()`, retried on transient failures; raises RequestFailed when it gives up."""
         attempt = 0
         while True:
             attempt += 1
             self.stats.requests += 1
             try:
-                completion = await self._request(model, prompt, params)
+                return await call(), attempt
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - classify() re-raises anything it does not know
@@ -164,11 +191,7 @@ class ModelClient:
                     self.stats.retry_reasons[kind] += 1
                     await asyncio.sleep(self.retry.delay(attempt, _retry_after(exc)))
                     continue
-                self._note_failure(transient=retryable)
                 raise RequestFailed(kind, str(exc)[:500], attempt, transient=retryable) from exc
-            self._consecutive_failures = 0
-            completion.retries = attempt - 1
-            return completion
 
     def _note_failure(self, transient: bool) -> None:
         self.stats.failures += 1
@@ -183,8 +206,10 @@ class ModelClient:
                 "the server looks down"
             )
 
-    async def _request(self, model: str, prompt: Prompt, params: InferenceConfig) -> Completion:
-        extra: dict[str, Any] = {}
+    async def _request(
+        self, model: str, prompt: Prompt, params: InferenceConfig, extra_body: dict[str, Any]
+    ) -> Completion:
+        extra: dict[str, Any] = dict(extra_body)
         if params.top_k != -1:
             extra["top_k"] = params.top_k
         if params.min_p > 0:
@@ -223,6 +248,7 @@ class ModelClient:
             prompt_tokens=usage.prompt_tokens if usage else None,
             completion_tokens=usage.completion_tokens if usage else None,
             logprobs=logprobs,
+            stop_reason=getattr(choice, "stop_reason", None),
         )
 
 

@@ -16,7 +16,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from nskit.generation.client import Completion, ModelClient, RequestFailed, ServerDown, now
+from nskit.generation.client import (
+    Completion,
+    ModelClient,
+    RequestFailed,
+    ServerDown,
+    now,
+)
 from nskit.generation.jobs import GenerationJob
 from nskit.prompt.render import build_prompt
 from nskit.records import PartialOutput, RecordFileError, iter_jsonl
@@ -35,6 +41,10 @@ class JobState:
     partial: PartialOutput
     remaining: set[int]
     done_before: int
+    fresh: bool = False
+    """Discard any partial file before starting (`--rerun_done`)."""
+    seed: dict[int, dict[str, Any]] | None = None
+    """Records to write to a new partial file before starting (`--retry_errors` on a final file)."""
 
     def position_records(self) -> Iterator[tuple[JobState, int]]:
         for position in sorted(self.remaining):
@@ -68,11 +78,17 @@ class RunSummary:
 
 
 def prepare_job(job: GenerationJob, rerun_done: bool = False, retry_errors: bool = False) -> JobState | None:
-    """Work out what is left of a job; None when its final file is complete and nothing is to be redone."""
+    """Work out what is left of a job; None when its final file is complete and nothing is to be redone.
+
+    Reads and checks files only (inputs, an existing final file, the partial file, whose torn tail is cut): a
+    bad file raises `RecordFileError` before any job changes anything. The writes are `start_job`'s.
+    """
     inputs = job.load_inputs()
     partial = PartialOutput(job.output_file, job.fingerprint())
-    if job.output_file.exists() and rerun_done:
-        job.output_file.unlink()
+    everything = set(range(len(inputs)))
+    if rerun_done:
+        # Start over; the old final file stays in place until the new one replaces it.
+        return JobState(job=job, inputs=inputs, partial=partial, remaining=everything, done_before=0, fresh=True)
     if job.output_file.exists() and not partial.path.exists():
         existing = list(iter_jsonl(job.output_file))
         if len(existing) != len(inputs):
@@ -81,20 +97,27 @@ def prepare_job(job: GenerationJob, rerun_done: bool = False, retry_errors: bool
                 f"holds {len(existing)} records but this run asks for {len(inputs)}; "
                 "pass --rerun_done to generate it again",
             )
-        failed = [i for i, record in enumerate(existing) if record.get("error")]
+        failed = {i for i, record in enumerate(existing) if record.get("error")}
         if not (retry_errors and failed):
             return None
-        # Retrying errors: seed a partial file with the good records; the final file is only replaced at the end.
-        partial.open()
-        for position, record in enumerate(existing):
-            if position not in failed:
-                partial.append(position, record)
-        partial.close()
+        # Retrying errors: the good records seed a partial file; the final file is only replaced at the end.
+        seed = {p: record for p, record in enumerate(existing) if p not in failed}
+        return JobState(job=job, inputs=inputs, partial=partial, remaining=failed, done_before=len(seed), seed=seed)
     done = partial.load()
-    remaining = set(range(len(inputs))) - set(done)
+    remaining = everything - set(done)
     if retry_errors:
         remaining |= {p for p, record in done.items() if record.get("error")}
     return JobState(job=job, inputs=inputs, partial=partial, remaining=remaining, done_before=len(done))
+
+
+def start_job(state: JobState) -> None:
+    """Open the job's partial file for appending, first discarding (`--rerun_done`) or seeding it as planned."""
+    partial = state.partial
+    if state.fresh or not partial.path.exists():
+        partial.discard()  # also a sidecar left without its partial file: it is rewritten for this run
+    if state.seed is not None:
+        partial.seed(state.seed)
+    partial.open()
 
 
 async def default_strategy(client: ModelClient, job: GenerationJob, record: dict[str, Any]) -> dict[str, Any]:
@@ -140,17 +163,20 @@ async def run_jobs(
         on_total(total)
     start = time.monotonic()
     for state in states:
-        state.partial.open()
+        start_job(state)
     queue: Iterator[tuple[JobState, int]] = (item for s in states for item in s.position_records())
     held_failures: list[tuple[JobState, int, dict[str, Any]]] = []
+
+    def finish(state: JobState) -> None:
+        state.partial.finalize(len(state.inputs))
+        summary.jobs_finished += 1
+        log.info("wrote %s", state.job.output_file)
 
     def persist(state: JobState, position: int, record: dict[str, Any]) -> None:
         state.partial.append(position, record)
         state.remaining.discard(position)
         if not state.remaining:
-            state.partial.finalize(len(state.inputs))
-            summary.jobs_finished += 1
-            log.info("wrote %s", state.job.output_file)
+            finish(state)
         if on_record:
             on_record()
 
@@ -177,15 +203,19 @@ async def run_jobs(
                 persist(*held_failures.pop(0))
             persist(state, position, out)
 
+    for state in states:
+        if not state.remaining:  # a run killed after its last record, before (or while) writing the final file
+            finish(state)
     workers = [asyncio.create_task(worker()) for _ in range(max(1, min(max_concurrent, total)))]
+    aborted: ServerDown | None = None
     try:
         await asyncio.gather(*workers)
         # Failures at the very end with no later success: the server still answered the budget check.
         while held_failures:
             persist(*held_failures.pop(0))
-    except ServerDown:
+    except ServerDown as exc:
         summary.errors -= len(held_failures)
-        raise
+        aborted = exc
     finally:
         for task in workers:
             task.cancel()
@@ -195,4 +225,7 @@ async def run_jobs(
         summary.seconds = time.monotonic() - start
         summary.retries = client.stats.retries
         summary.retry_reasons = dict(client.stats.retry_reasons)
+    if aborted is not None:
+        log.error("stopped before the end: %s", summary.line())
+        raise aborted
     return summary

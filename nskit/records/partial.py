@@ -75,9 +75,27 @@ class PartialOutput:
     def open(self) -> None:
         """Start appending (creates the file and its settings sidecar)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.meta_path.exists() and self.fingerprint:
-            atomic_write_text(self.meta_path, json.dumps(self.fingerprint, indent=1, sort_keys=True))
+        if not self.meta_path.exists():
+            self._write_meta()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def _write_meta(self) -> None:
+        if self.fingerprint:
+            atomic_write_text(self.meta_path, json.dumps(self.fingerprint, indent=1, sort_keys=True))
+
+    def discard(self) -> None:
+        """Remove the partial file and its sidecar (start over)."""
+        self.path.unlink(missing_ok=True)
+        self.meta_path.unlink(missing_ok=True)
+
+    def seed(self, records: dict[int, Record]) -> None:
+        """Create the partial file holding `records` (by position) in one atomic write.
+
+        A kill leaves either no partial file or the whole seed, never a partial file that lacks finished records.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._write_meta()
+        write_jsonl(self.path, ({**record, POSITION_KEY: p} for p, record in sorted(records.items())))
 
     def append(self, position: int, record: Record) -> None:
         """Persist one finished record; one write() per line so a killed process leaves at most a torn tail."""
