@@ -186,6 +186,10 @@ class FaultProxy:
 
     async def _shutdown(self) -> None:
         await self._go_down()
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
             self._session = None
