@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 LOG_FILE_ENV = "NSKIT_LOG_FILE"
@@ -17,7 +18,11 @@ def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> Pa
     root.setLevel(level)
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    console = RichHandler(show_path=False, show_time=False, markup=False)
+    if sys.stderr.isatty():
+        console: logging.Handler = RichHandler(show_path=False, show_time=False, markup=False)
+    else:  # a pipe or a file: plain unwrapped lines, easy to grep
+        console = logging.StreamHandler()
+        console.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
     console.setLevel(level)
     root.addHandler(console)
     chosen = log_file or (Path(os.environ[LOG_FILE_ENV]) if os.environ.get(LOG_FILE_ENV) else None)
@@ -26,6 +31,6 @@ def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> Pa
         file_handler = logging.FileHandler(chosen, encoding="utf-8")
         file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(file_handler)
-    for noisy in ("httpx", "openai", "httpcore"):
+    for noisy in ("httpx", "httpx2", "openai", "httpcore", "httpcore2"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return chosen

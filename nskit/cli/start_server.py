@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
 
                     embedded_model_dir()
             launch = config.server_launch(server_type)
-            env = {**config.environment(), **dict(e.split("=", 1) for e in launch.env_vars if "=" in e)}
+            env = {**config.environment(), **launch.environment()}
             spec = LaunchSpec(model=model, port=port or free_port(), gpus=server_gpus, nodes=server_nodes,
                               extra_args=(*launch.args, *shlex.split(server_args)), env=env)
         terminate_on_sigterm()

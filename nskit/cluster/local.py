@@ -1,21 +1,22 @@
 """The local executor: runs a plan's steps as supervised child processes on this machine, in order.
 
-The plan's server is started just before the first step that needs it and stopped after the last one (and on
-any failure, Ctrl-C or SIGTERM). Each step's messages also go to `<log_dir>/<step>.log`.
+The plan's server and its code sandbox are each started just before the first step that needs them and stopped
+after the last one (and on any failure, Ctrl-C or SIGTERM). Each step's messages also go to `<log_dir>/<step>.log`.
 """
 
 from __future__ import annotations
 
 import logging
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
 from types import FrameType
 
 from nskit.cluster.process import spawn_supervised, stop_supervised
-from nskit.logs import LOG_FILE_ENV
-from nskit.pipeline.plan import Plan, Step
+from nskit.pipeline.plan import Plan, Step, sandbox_address_arg
+from nskit.sandbox import SandboxProcess, SandboxStartError
 from nskit.servers import LaunchSpec, ServerProcess, get_server_type
 from nskit.servers.process import free_port
 
@@ -35,18 +36,26 @@ def terminate_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def run_step(step: Step, env: dict[str, str], log_dir: Path, server_address: str | None) -> None:
+def run_step(
+    step: Step, env: dict[str, str], log_dir: Path, server_address: str | None, sandbox_address: str | None = None
+) -> None:
     """Run one `ns` command line to completion; raise StepFailed naming its log on a non-zero exit."""
     argv = list(step.argv)
     if step.needs_server:
         if server_address is None:
             raise RuntimeError(f"step {step.name} needs a server but none is running")
         argv += ["--server_address", server_address]
+    if step.needs_sandbox:
+        if sandbox_address is None:
+            raise RuntimeError(f"step {step.name} needs a sandbox but none is running")
+        argv.append(sandbox_address_arg(sandbox_address))
     log_file = log_dir / f"{step.name}.log"
     log.info("step %s: %s", step.name, step.command_line())
     started = time.monotonic()
-    process = spawn_supervised([sys.executable, "-m", "nskit", *argv], env={**env, LOG_FILE_ENV: str(log_file)})
+    # Wide lines: the step's console output is not a terminal, and its log should not be wrapped at 80 columns.
+    process = spawn_supervised([sys.executable, "-m", "nskit", *argv], env={**env, "COLUMNS": "160"}, pipe_output=True)
     try:
+        tee(process, log_file)
         code = process.wait()
     finally:
         stop_supervised(process)
@@ -55,27 +64,66 @@ def run_step(step: Step, env: dict[str, str], log_dir: Path, server_address: str
     log.info("step %s done in %.1f s", step.name, time.monotonic() - started)
 
 
+def tee(process: subprocess.Popen, log_file: Path) -> None:
+    """Copy a step's output to the console and to its log file as it comes."""
+    with open(log_file, "ab") as log_handle:
+        for line in process.stdout:
+            sys.stdout.buffer.write(line)
+            sys.stdout.flush()
+            log_handle.write(line)
+            log_handle.flush()
+
+
 def run_plan(plan: Plan, log_dir: Path) -> None:
     """Run every step of `plan` on this machine."""
     log_dir.mkdir(parents=True, exist_ok=True)
     last_server_step = max((i for i, s in enumerate(plan.steps) if s.needs_server), default=-1)
+    last_sandbox_step = max((i for i, s in enumerate(plan.steps) if s.needs_sandbox), default=-1)
     server: ServerProcess | None = None
+    sandbox: SandboxProcess | None = None
     try:
         for index, step in enumerate(plan.steps):
+            if step.needs_sandbox and sandbox is None:
+                sandbox = start_sandbox(plan, log_dir)  # first: it fails in seconds, a server takes minutes
             if step.needs_server and server is None:
                 server = start_server(plan, log_dir)
             try:
-                run_step(step, plan.env, log_dir, server.base_url if server else None)
+                run_step(step, plan.env, log_dir, server.base_url if server else None,
+                         sandbox.base_url if sandbox else None)
             except StepFailed as exc:
-                if server is not None:
-                    raise StepFailed(f"{exc}; server log: {server.log_path}") from None
+                logs = [f"{kind} log: {path}" for kind, path in (("server", server and server.log_path),
+                                                                   ("sandbox", sandbox and sandbox.log_path)) if path]
+                if logs:
+                    raise StepFailed("; ".join([str(exc), *logs])) from None
                 raise
             if server is not None and index >= last_server_step:
                 server.stop()
                 server = None
+            if sandbox is not None and index >= last_sandbox_step:
+                sandbox.stop()
+                sandbox = None
     finally:
-        if server is not None:
-            server.stop()
+        try:
+            if server is not None:
+                server.stop()
+        finally:
+            if sandbox is not None:
+                sandbox.stop()
+
+
+def start_sandbox(plan: Plan, log_dir: Path) -> SandboxProcess:
+    """Start the plan's code sandbox service on a free port; StepFailed with its log when it does not come up."""
+    request = plan.sandbox
+    if request is None:
+        raise RuntimeError("plan has steps that need a sandbox but no sandbox request")
+    sandbox = SandboxProcess(port=0, args=request.service_args(), log_path=str(log_dir / "sandbox.log"))
+    log.info("starting the code sandbox (log: %s)", sandbox.log_path)
+    try:
+        sandbox.start()
+    except SandboxStartError as exc:
+        raise StepFailed(f"the code sandbox did not start: {exc}") from None
+    log.info("sandbox ready at %s", sandbox.base_url)
+    return sandbox
 
 
 def start_server(plan: Plan, log_dir: Path) -> ServerProcess:

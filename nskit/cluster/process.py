@@ -19,14 +19,17 @@ def spawn_supervised(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     grace: float = 20.0,
+    pipe_output: bool = False,
 ) -> subprocess.Popen:
-    """Start `argv` under `nskit.cluster.supervise` in a new session; output goes to `log_path` (or inherited).
+    """Start `argv` under `nskit.cluster.supervise` in a new session.
+
+    Output goes to `log_path`, or to a pipe (`pipe_output`, stdout and stderr merged), or is inherited.
 
     The returned process is the supervisor; `stop_supervised` ends it and the whole tree below it.
     """
     command = [sys.executable, "-m", "nskit.cluster.supervise", str(grace), "--", *argv]
     full_env = {**os.environ, **(env or {})}
-    stdout = None
+    stdout = subprocess.PIPE if pipe_output else None
     if log_path is not None:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         stdout = open(log_path, "ab", buffering=0)  # noqa: SIM115 - the child owns it for its lifetime
@@ -34,7 +37,7 @@ def spawn_supervised(
         return subprocess.Popen(
             command,
             stdout=stdout,
-            stderr=subprocess.STDOUT if stdout else None,
+            stderr=subprocess.STDOUT if stdout is not None else None,
             stdin=subprocess.DEVNULL,
             env=full_env,
             cwd=cwd,
@@ -42,7 +45,7 @@ def spawn_supervised(
             preexec_fn=set_parent_death_signal,  # the supervisor itself dies with us
         )
     finally:
-        if stdout is not None:
+        if log_path is not None:
             stdout.close()
 
 

@@ -32,6 +32,10 @@ class ServerLaunch(BaseModel):
     env_vars: list[str] = Field(default_factory=list, description="KEY=VALUE set for the server only")
     health_timeout: float = Field(900.0, gt=0, description="seconds to wait for the server to be healthy")
 
+    def environment(self) -> dict[str, str]:
+        """The server-only variables as a dict."""
+        return dict(entry.split("=", 1) for entry in self.env_vars if "=" in entry)
+
 
 class SSHTunnelConfig(BaseModel):
     """Submit to a Slurm cluster from another machine over SSH."""
