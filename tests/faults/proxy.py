@@ -30,7 +30,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field, fields
 from typing import Self
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import ClientConnectionError, ClientSession, ClientTimeout, web
 
 FAULTS = ("error_500", "rate_limit", "drop", "stall", "truncate", "garble")
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host"}
@@ -230,7 +230,11 @@ class FaultProxy:
             return await self._abort(request)
         if fault == "stall":
             await asyncio.sleep(self.rates.stall_seconds)
-        status, headers, payload = await self._forward(request, body)
+        try:
+            status, headers, payload = await self._forward(request, body)
+        except ClientConnectionError:
+            self.state.counts["upstream_unreachable"] += 1
+            return await self._abort(request)  # as if the server itself were gone
         if fault == "truncate":
             return await self._send_truncated(request, status, headers, payload)
         if fault == "garble":
@@ -269,6 +273,7 @@ def main() -> None:
     parser.add_argument("--upstream", required=True, help="scheme://host:port of the real server")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tag", default="", help="a label on the command line, for tests that look the process up")
     for spec in fields(FaultRates):
         parser.add_argument(f"--{spec.name}", type=float, default=spec.default)
     args = parser.parse_args()
