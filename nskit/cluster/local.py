@@ -91,8 +91,8 @@ def run_plan(plan: Plan, log_dir: Path) -> None:
                 run_step(step, plan.env, log_dir, server.base_url if server else None,
                          sandbox.base_url if sandbox else None)
             except StepFailed as exc:
-                logs = [f"{kind} log: {path}" for kind, path in (("server", server and server.log_path),
-                                                                   ("sandbox", sandbox and sandbox.log_path)) if path]
+                logs = [f"server log: {server.log_path}"] if server else []
+                logs += [f"sandbox log: {sandbox.log_path}"] if sandbox else []
                 if logs:
                     raise StepFailed("; ".join([str(exc), *logs])) from None
                 raise

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -39,8 +41,21 @@ class GenerationConfig(Strict):
     error_budget: int = Field(
         20, ge=1, description="abort after this many consecutive requests fail for good (server clearly down)"
     )
-    code_execution: bool = False
-    max_code_executions: int = Field(8, ge=0)
+    code_execution: bool = Field(False, description="tool-integrated reasoning: run the model's code, feed the output back")
+    max_code_executions: int = Field(8, ge=0, description="code blocks executed per solution at most")
+    code_tags: Literal["markdown", "llm-code"] = Field(
+        "markdown", description="marker preset: ```python/```output or <llm-code>/<llm-code-output>"
+    )
+    code_begin: str | None = Field(None, description="opens a code block (default: from code_tags)", min_length=1)
+    code_end: str | None = Field(None, description="closes a code block; sent as a stop phrase", min_length=1)
+    code_output_begin: str | None = Field(None, description="opens the output block fed back", min_length=1)
+    code_output_end: str | None = Field(None, description="closes the output block fed back", min_length=1)
+    code_output_format: Literal["qwen", "llama"] = Field(
+        "qwen", description="qwen: stdout then stderr; llama: status line and [stdout]/[stderr] sections"
+    )
+    code_timeout: float = Field(10.0, gt=0, description="wall/CPU seconds per executed block")
+    max_code_output_characters: int = Field(1000, gt=0, description="longer outputs are cut in the middle")
+    sandbox_address: str | None = Field(None, description="URL of the sandbox service (ns eval sets it)")
 
 
 SAMPLING_DEFAULTS = {"inference": {"temperature": 0.7, "top_p": 0.95, "top_k": -1}}

@@ -16,6 +16,7 @@ from nskit.config.overrides import build_config, parse_overrides
 from nskit.generation.client import ModelClient, RetryPolicy
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.runner import RunSummary, run_jobs
+from nskit.generation.strategies import select_strategy
 from nskit.pipeline.chunks import Chunk
 from nskit.prompt.render import load_prompt_config, load_prompt_template
 
@@ -53,8 +54,17 @@ def parse_chunk_labels(text: str) -> list[Chunk]:
     return chunks
 
 
+CODE_EXECUTION_PROMPT = "tir/math"
+"""The default prompt with ++code_execution=true (few-shot, shows the code and output markers)."""
+
+
 def chunk_config(overrides: dict[str, Any], seed: int | None, prompt_default: str) -> GenerationConfig:
-    """Settings for one output file: benchmark default prompt, sampling defaults for seeds, user overrides, seed."""
+    """Settings for one output file: default prompt, sampling defaults for seeds, user overrides, seed.
+
+    The default prompt is the benchmark's, or the code-execution one when `++code_execution=true`.
+    """
+    if build_config(GenerationConfig, overrides).code_execution:
+        prompt_default = CODE_EXECUTION_PROMPT
     layers: list[dict[str, Any]] = [{"prompt_config": prompt_default}]
     if seed is not None:
         layers += [SAMPLING_DEFAULTS, overrides, {"inference": {"random_seed": seed}}]
@@ -129,11 +139,14 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     try:
         model = await client.resolve_model()
         jobs = build_jobs(request, model, overrides)
-        with progress_bar("generating") as (set_total, advance):
-            summary = await run_jobs(
-                jobs, client, settings.max_concurrent_requests, rerun_done=request.rerun_done,
-                retry_errors=request.retry_errors, on_record=advance, on_total=set_total,
-            )
+        strategy = select_strategy(settings)
+        log.info("generation strategy: %s", strategy.name)
+        async with strategy.open(settings) as solve:
+            with progress_bar("generating") as (set_total, advance):
+                summary = await run_jobs(
+                    jobs, client, settings.max_concurrent_requests, rerun_done=request.rerun_done,
+                    retry_errors=request.retry_errors, strategy=solve, on_record=advance, on_total=set_total,
+                )
     finally:
         await client.close()
     log.info(summary.line())

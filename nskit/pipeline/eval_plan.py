@@ -8,7 +8,10 @@ from pathlib import Path
 
 from nskit.config.cluster import ClusterConfig
 from nskit.pipeline.chunks import Chunk, benchmark_dir, expand_chunks, split_evenly
-from nskit.pipeline.plan import Plan, ServerRequest, Step
+from nskit.pipeline.plan import Plan, SandboxRequest, ServerRequest, Step
+
+MAX_SANDBOX_SESSIONS = 128
+"""Upper bound on live sandbox sessions (one interpreter each, tens of MB) whatever the request concurrency."""
 
 
 @dataclass
@@ -77,6 +80,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     chunks = expand_chunks(request.benchmarks, skip_greedy=request.skip_greedy, starting_seed=request.starting_seed)
     if not chunks:
         raise ValueError("nothing to generate: --skip_greedy with no seeds (use e.g. gsm8k:4)")
+    sandbox = sandbox_request(request.overrides)
     generate_names = []
     for index, group in enumerate(split_evenly(chunks, request.num_jobs)):
         generate_names.append(name := f"generate-{index}" if len(chunks) > 1 and request.num_jobs != 1 else "generate")
@@ -84,6 +88,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
             name=name,
             argv=generation_argv(request, group, model),
             needs_server=request.server_address is None,
+            needs_sandbox=sandbox is not None,
             after=["prepare-data"],
             outputs=[str(c.output_file(request.output_dir)) for c in group],
         ))
@@ -97,12 +102,24 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     server = None
     if request.server_address is None:
         launch = request.cluster.server_launch(request.server_type)
-        env = dict(entry.split("=", 1) for entry in launch.env_vars if "=" in entry)
+        env = launch.environment()
         server = ServerRequest(
             server_type=request.server_type, model=str(model), gpus=request.server_gpus, nodes=request.server_nodes,
             args=[*launch.args, *request.server_args], env=env, health_timeout=launch.health_timeout,
         )
-    return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment())
+    return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox)
+
+
+def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
+    """The sandbox the generation steps need: one with `++code_execution=true`, unless `++sandbox_address` names
+    a running one. Sessions: one per solution in flight, capped at MAX_SANDBOX_SESSIONS."""
+    from nskit.config.generation import GenerationConfig
+    from nskit.config.overrides import build_config, parse_overrides
+
+    settings = build_config(GenerationConfig, parse_overrides(overrides))
+    if not settings.code_execution or settings.sandbox_address:
+        return None
+    return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
 
 
 def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None) -> list[str]:

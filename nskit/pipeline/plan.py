@@ -1,4 +1,4 @@
-"""A plan: an optional server and a list of `ns` command lines with their dependencies."""
+"""A plan: an optional server, an optional code sandbox and a list of `ns` command lines with their dependencies."""
 
 from __future__ import annotations
 
@@ -20,12 +20,47 @@ class ServerRequest:
 
 
 @dataclass
+class SandboxRequest:
+    """The code-execution sandbox service (`ns sandbox`) that `needs_sandbox` steps use, on the steps' node.
+
+    An executor starts it before the first such step, keeps it for the others, always stops it, and gives each
+    such step its address with `sandbox_address_arg`.
+    """
+
+    max_sessions: int = 64
+    """Live stateful sessions (one per solution in flight); more than this evicts the least recently used."""
+    workers: int | None = None
+    """Snippets run at once (None: the service default, 2 x cores)."""
+
+    def ns_argv(self, port: int) -> list[str]:
+        """`ns` arguments that serve it on 127.0.0.1:`port` in the foreground (for a Slurm job's own task)."""
+        return ["sandbox", "--port", str(port), *self._flags("_")]
+
+    def service_args(self) -> list[str]:
+        """The same settings as flags of `python -m nskit.sandbox.server` (what `SandboxProcess` runs)."""
+        return self._flags("-")
+
+    def _flags(self, joiner: str) -> list[str]:
+        flags = ["--max" + joiner + "sessions", str(self.max_sessions)]
+        if self.workers is not None:
+            flags += ["--workers", str(self.workers)]
+        return flags
+
+
+def sandbox_address_arg(address: str) -> str:
+    """What a `needs_sandbox` step gets appended to its argv: the generation setting naming the sandbox URL."""
+    return f"++sandbox_address={address}"
+
+
+@dataclass
 class Step:
-    """One `ns` command line. `needs_server` steps get `--server_address` of the plan's server appended."""
+    """One `ns` command line. `needs_server` steps get `--server_address` of the plan's server appended;
+    `needs_sandbox` steps get `sandbox_address_arg` of the plan's sandbox."""
 
     name: str
     argv: list[str]
     needs_server: bool = False
+    needs_sandbox: bool = False
     after: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     """Files the step produces: a step whose outputs all exist can be skipped by an executor that resubmits."""
@@ -43,6 +78,7 @@ class Plan:
     steps: list[Step]
     server: ServerRequest | None = None
     env: dict[str, str] = field(default_factory=dict)
+    sandbox: SandboxRequest | None = None
 
     def describe(self) -> str:
         """Human-readable plan."""
@@ -50,8 +86,10 @@ class Plan:
         if self.server:
             s = self.server
             lines.append(f"  server: {s.server_type} model={s.model} gpus={s.gpus} nodes={s.nodes} args={shlex.join(s.args)}")
+        if self.sandbox:
+            lines.append(f"  sandbox: max_sessions={self.sandbox.max_sessions} workers={self.sandbox.workers}")
         for step in self.steps:
-            marks = " [needs server]" if step.needs_server else ""
+            marks = (" [needs server]" if step.needs_server else "") + (" [needs sandbox]" if step.needs_sandbox else "")
             after = f" (after {', '.join(step.after)})" if step.after else ""
             lines.append(f"  {step.name}{marks}{after}: {step.command_line()}")
         return "\n".join(lines)
