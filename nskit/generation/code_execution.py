@@ -257,7 +257,10 @@ async def open_code_execution(settings: GenerationConfig) -> AsyncIterator[CodeE
         )
     sandbox = SandboxClient(settings.sandbox_address)
     try:
-        await sandbox.health()
+        try:
+            await sandbox.health()
+        except SandboxError as exc:
+            raise SandboxDown(f"the sandbox at {settings.sandbox_address} does not answer: {exc}") from exc
         yield CodeExecutionStrategy(sandbox, CodeExecutionSettings.from_config(settings))
     finally:
         await sandbox.aclose()
