@@ -65,13 +65,16 @@ class RunSummary:
     seconds: float = 0.0
     retries: int = 0
     retry_reasons: dict[str, int] = field(default_factory=dict)
+    held_back: int = 0
+    """Failures of the streak that ended the run (server down): not written, requested again on resume."""
 
     def line(self) -> str:
         """The one-line summary printed at the end."""
         rate = self.generated_tokens / self.seconds if self.seconds else 0.0
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.retry_reasons.items())) or "none"
+        held = f", {self.held_back} failed as the server went down (not written)" if self.held_back else ""
         return (
-            f"generation: {self.requested} records requested ({self.resumed} resumed, {self.errors} with errors) "
+            f"generation: {self.requested} records requested ({self.resumed} resumed, {self.errors} with errors{held}) "
             f"in {self.jobs_total} file(s), {self.jobs_skipped} already complete; {self.generated_tokens} tokens "
             f"in {self.seconds:.1f} s ({rate:.1f} tok/s); retries {self.retries} ({reasons})"
         )
@@ -215,6 +218,7 @@ async def run_jobs(
             persist(*held_failures.pop(0))
     except ServerDown as exc:
         summary.errors -= len(held_failures)
+        summary.held_back = len(held_failures)
         aborted = exc
     finally:
         for task in workers:

@@ -7,6 +7,7 @@ shows a stall longer than the timeout being retried as `timeout`).
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,6 @@ def test_200_requests_through_a_flaky_proxy(tmp_path: Path, vllm_server: str) ->
     assert injected["forwarded"] + injected["stall"] == 200 + 1  # 200 answers (stalled ones too) + GET /v1/models
 
     for attempts in proxy.state.attempts().values():
-        for before, after in zip(attempts, attempts[1:]):
+        for before, after in itertools.pairwise(attempts):
             if before.outcome == "rate_limit":
                 assert after.at - before.at >= RATES.retry_after  # Retry-After honoured

@@ -73,9 +73,9 @@ def test_retry_after_is_honoured(upstream: FakeServer) -> None:
 
 
 def test_a_fault_every_time_exhausts_the_retries(upstream: FakeServer) -> None:
-    with FaultProxy(upstream.base_url, FaultRates(error_500=1.0)) as proxy:
-        with pytest.raises(RequestFailed, match="http_500") as failure:
-            ask(proxy.base_url, max_retries=2)
+    with FaultProxy(upstream.base_url, FaultRates(error_500=1.0)) as proxy, \
+            pytest.raises(RequestFailed, match="http_500") as failure:
+        ask(proxy.base_url, max_retries=2)
     assert failure.value.attempts == 3 and proxy.state.counts["error_500"] == 3
     assert upstream.requests == {}  # an injected 500 never reaches the server
 
@@ -93,9 +93,8 @@ def test_rates_are_drawn_in_proportion_and_reproducibly() -> None:
 
 
 def test_models_listing_is_not_faulted(upstream: FakeServer) -> None:
-    with FaultProxy(upstream.base_url, FaultRates(drop=1.0)) as proxy:
-        with pytest.raises(RequestFailed):
-            ask(proxy.base_url, max_retries=0)
+    with FaultProxy(upstream.base_url, FaultRates(drop=1.0)) as proxy, pytest.raises(RequestFailed):
+        ask(proxy.base_url, max_retries=0)
     assert proxy.state.counts == {"forwarded": 1, "drop": 1}  # GET /v1/models went through
 
 
