@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,9 @@ def test_eval_gsm8k_greedy_and_two_seeds(tmp_path: Path, vllm_server: str, mirro
             assert "error" not in record
     assert (out / "logs" / "generate.log").read_text()
     table = result.stdout
-    assert "greedy" in table and "majority@2" in table and "pass@2" in table
+    assert re.search(r"^-+ gsm8k -+$", table, re.MULTILINE), table
+    for row in ("greedy", "majority@2", "pass@2"):
+        assert re.search(rf"^{re.escape(row)}\s+\| 4 ", table, re.MULTILINE), table
 
 
 def test_rerun_is_a_no_op(tmp_path: Path, vllm_server: str, mirror_dir: Path) -> None:
@@ -46,3 +49,18 @@ def test_rerun_is_a_no_op(tmp_path: Path, vllm_server: str, mirror_dir: Path) ->
     log = (tmp_path / "run" / "logs" / "generate.log").read_text()
     assert "0 records requested" in log and "1 already complete" in log
     assert output.stat().st_mtime_ns >= first
+
+
+def test_eval_aime24_and_amc23(tmp_path: Path, vllm_server: str, mirror_dir: Path) -> None:
+    """Issue 4's end-to-end line: two more benchmarks through the whole pipeline on the embedded model."""
+    out = tmp_path / "run"
+    result = ns(
+        "eval", "--benchmarks=aime24:0,amc23:0", "--output_dir", str(out), "--data_dir", str(tmp_path / "data"),
+        "--mirror", str(mirror_dir), "--server_type", "openai", "--server_address", vllm_server,
+        "++max_samples=3", "++inference.tokens_to_generate=128",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for bench in ("aime24", "amc23"):
+        records = list(iter_jsonl(out / "eval-results" / bench / "output.jsonl"))
+        assert len(records) == 3 and all("symbolic_correct" in r for r in records)
+        assert re.search(rf"^-+ {bench} -+$", result.stdout, re.MULTILINE), result.stdout  # its table title
