@@ -7,21 +7,24 @@ loop sent back: the executed output, verbatim, inside the continued assistant tu
 from __future__ import annotations
 
 import asyncio
-import json
 import shutil
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from nskit.config.generation import GenerationConfig, InferenceConfig
 from nskit.generation.client import ModelClient, RetryPolicy
-from nskit.generation.code_execution import CodeExecutionSettings, CodeExecutionStrategy, SandboxDown, open_code_execution
+from nskit.generation.code_execution import (
+    CodeExecutionSettings,
+    CodeExecutionStrategy,
+    SandboxDown,
+    open_code_execution,
+)
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.runner import run_jobs
 from nskit.prompt.render import PromptConfig, load_prompt_template
@@ -52,49 +55,39 @@ class ScriptedModel:
     bodies: list[dict[str, Any]] = field(default_factory=list)
 
 
-@contextmanager
-def scripted_model(script: Script) -> Iterator[ScriptedModel]:
-    """An OpenAI-compatible server (chat and completions) whose answers come from `script(request_body)`."""
+@asynccontextmanager
+async def scripted_model(script: Script) -> AsyncIterator[ScriptedModel]:
+    """An OpenAI-compatible server (chat and completions) on 127.0.0.1 answering with `script(request_body)`."""
     state = ScriptedModel(base_url="")
-    lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            return
+    async def models(_request: web.Request) -> web.Response:
+        return web.json_response({"object": "list", "data": [{"id": "scripted", "object": "model"}]})
 
-        def _send(self, payload: dict[str, Any]) -> None:
-            data = json.dumps(payload).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    async def complete(request: web.Request) -> web.Response:
+        body = await request.json()
+        state.bodies.append(body)
+        turn = script(body)
+        chat = request.path.endswith("/chat/completions")
+        choice: dict[str, Any] = {"index": 0, "finish_reason": turn.finish_reason, "stop_reason": turn.stop_reason}
+        choice.update({"message": {"role": "assistant", "content": turn.text}} if chat else {"text": turn.text})
+        usage = {"prompt_tokens": 50, "completion_tokens": turn.tokens, "total_tokens": 50 + turn.tokens}
+        return web.json_response({"id": "x", "object": "chat.completion" if chat else "text_completion",
+                                  "created": 0, "model": body["model"], "choices": [choice], "usage": usage})
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server naming
-            self._send({"object": "list", "data": [{"id": "scripted", "object": "model"}]})
-
-        def do_POST(self) -> None:  # noqa: N802 - http.server naming
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            with lock:
-                state.bodies.append(body)
-            turn = script(body)
-            chat = self.path.endswith("/chat/completions")
-            choice: dict[str, Any] = {"index": 0, "finish_reason": turn.finish_reason, "stop_reason": turn.stop_reason}
-            choice.update({"message": {"role": "assistant", "content": turn.text}} if chat else {"text": turn.text})
-            usage = {"prompt_tokens": 50, "completion_tokens": turn.tokens, "total_tokens": 50 + turn.tokens}
-            self._send({"id": "x", "object": "chat.completion" if chat else "text_completion", "created": 0,
-                        "model": body["model"], "choices": [choice], "usage": usage})
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    app = web.Application()
+    app.router.add_get("/v1/models", models)
+    app.router.add_post("/v1/chat/completions", complete)
+    app.router.add_post("/v1/completions", complete)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]  # port 0: the OS chose it
+    state.base_url = f"http://127.0.0.1:{port}/v1"
     try:
         yield state
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        await runner.cleanup()
 
 
 @pytest.fixture(scope="module")
@@ -123,16 +116,16 @@ def solve(sandbox_url: str, script: Script, problem: str = "What is 6 times 7?",
         template=load_prompt_template(template) if template else None,
     )
 
-    async def run(model: ScriptedModel) -> dict[str, Any]:
-        client = ModelClient(model.base_url, retry=RetryPolicy(max_retries=0))
-        try:
-            async with open_code_execution(config) as strategy:
-                return await strategy(client, job, {"problem": problem})
-        finally:
-            await client.close()
+    async def run() -> tuple[dict[str, Any], ScriptedModel]:
+        async with scripted_model(script) as model:
+            client = ModelClient(model.base_url, retry=RetryPolicy(max_retries=0))
+            try:
+                async with open_code_execution(config) as strategy:
+                    return await strategy(client, job, {"problem": problem}), model
+            finally:
+                await client.close()
 
-    with scripted_model(script) as model:
-        return asyncio.run(run(model)), model
+    return asyncio.run(run())
 
 
 FIRST = "Let me compute.\n```python\nimport sys\nx = 6 * 7\nprint(x)\nprint('note', file=sys.stderr)\n"
@@ -254,17 +247,17 @@ def test_sandbox_failure_is_recorded_on_the_step_with_the_reason() -> None:
     job = GenerationJob(input_file=Path("in.jsonl"), output_file=Path("out.jsonl"),
                         prompt_config=PromptConfig(user="{problem}"), inference=config.inference)
 
-    async def run(url: str) -> dict[str, Any]:
-        client = ModelClient(url, retry=RetryPolicy(max_retries=0))
-        strategy = CodeExecutionStrategy(SandboxClient(dead), CodeExecutionSettings.from_config(config))
-        try:
-            return await strategy(client, job, {"problem": "p"})
-        finally:
-            await client.close()
-            await strategy.sandbox.aclose()
+    async def run() -> dict[str, Any]:
+        async with scripted_model(lambda body: Turn("```python\nprint(1)\n")) as model:
+            client = ModelClient(model.base_url, retry=RetryPolicy(max_retries=0))
+            strategy = CodeExecutionStrategy(SandboxClient(dead), CodeExecutionSettings.from_config(config))
+            try:
+                return await strategy(client, job, {"problem": "p"})
+            finally:
+                await client.close()
+                await strategy.sandbox.aclose()
 
-    with scripted_model(lambda body: Turn("```python\nprint(1)\n")) as model:
-        fields = asyncio.run(run(model.base_url))
+    fields = asyncio.run(run())
     [step] = fields["code_steps"]
     assert step["status"] == "sandbox_error" and dead in step["error"]
     assert fields["error"].startswith("sandbox: ") and fields["code_stop_reason"] == "sandbox_error"
@@ -295,17 +288,17 @@ def test_many_problems_concurrently_each_in_its_own_session(sandbox_url: str, tm
     job = GenerationJob(input_file=source, output_file=tmp_path / "out.jsonl",
                         prompt_config=PromptConfig(user="{problem}"), inference=config.inference)
 
-    async def run(url: str) -> None:
-        client = ModelClient(url, retry=RetryPolicy(max_retries=0))
-        try:
-            async with open_code_execution(config) as strategy:
-                summary = await run_jobs([job], client, max_concurrent=count, strategy=strategy)
-        finally:
-            await client.close()
+    async def run() -> None:
+        async with scripted_model(script) as model:
+            client = ModelClient(model.base_url, retry=RetryPolicy(max_retries=0))
+            try:
+                async with open_code_execution(config) as strategy:
+                    summary = await run_jobs([job], client, max_concurrent=count, strategy=strategy)
+            finally:
+                await client.close()
         assert summary.requested == count and summary.errors == 0
 
-    with scripted_model(script) as model:
-        asyncio.run(run(model.base_url))
+    asyncio.run(run())
     records = list(iter_jsonl(job.output_file))
     assert [r["id"] for r in records] == list(range(count))
     for record in records:

@@ -136,9 +136,13 @@ def test_sandbox_request_spells_flags_for_ns_and_for_the_service_module() -> Non
 
 def test_eval_plan_declares_a_sandbox_only_with_code_execution(tmp_path: Path) -> None:
     from nskit.config.cluster import load_cluster_config
-    from nskit.pipeline.eval_plan import MAX_SANDBOX_SESSIONS, EvalRequest, build_eval_plan
+    from nskit.pipeline.eval_plan import (
+        MAX_SANDBOX_SESSIONS,
+        EvalRequest,
+        build_eval_plan,
+    )
 
-    def plan(*overrides: str):  # noqa: ANN202 - a Plan
+    def plan(*overrides: str):
         return build_eval_plan(EvalRequest(
             benchmarks=[("gsm8k", 0)], output_dir=tmp_path, cluster=load_cluster_config("local", None),
             server_type="openai", server_address="http://127.0.0.1:9/v1", overrides=list(overrides),
