@@ -306,3 +306,30 @@ def test_many_problems_concurrently_each_in_its_own_session(sandbox_url: str, tm
         assert [s["stdout"] for s in record["code_steps"]] == ["", f"{i * i}\n"]
         assert not any(s["session_reset"] for s in record["code_steps"])
         assert record["generation"].endswith(f"```output\n{i * i}\n```\n\\boxed{{{i * i}}}")
+
+
+def test_a_streak_of_sandbox_failures_aborts_the_run() -> None:
+    from dataclasses import replace
+
+    from nskit.servers.process import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    config = GenerationConfig(code_execution=True, sandbox_address=dead)
+    settings = replace(CodeExecutionSettings.from_config(config), sandbox_error_budget=2)
+    job = GenerationJob(input_file=Path("in.jsonl"), output_file=Path("out.jsonl"),
+                        prompt_config=PromptConfig(user="{problem}"), inference=config.inference)
+
+    async def run() -> dict[str, Any]:
+        async with scripted_model(lambda body: Turn("```python\nprint(1)\n")) as model:
+            client = ModelClient(model.base_url, retry=RetryPolicy(max_retries=0))
+            strategy = CodeExecutionStrategy(SandboxClient(dead), settings)
+            try:
+                first = await strategy(client, job, {"problem": "p"})  # failure 1: recorded on the step
+                with pytest.raises(SandboxDown, match="2 code executions in a row failed"):
+                    await strategy(client, job, {"problem": "q"})
+                return first
+            finally:
+                await client.close()
+                await strategy.sandbox.aclose()
+
+    assert asyncio.run(run())["code_steps"][0]["status"] == "sandbox_error"
