@@ -4,7 +4,7 @@
 
 Without --server_address it starts the embedded model on vLLM CPU (eager) for the duration. Rounds alternate
 (bare, nskit, bare, nskit, ...) so a drifting machine load hits both alike; the medians are compared. Both sides send
-the same chat prompts with temperature 0.7, the same seeds and max_tokens; nskit runs its full path (prompt
+the same chat prompts with temperature 0.7, seed 0 and the same max_tokens; nskit runs its full path (prompt
 rendering, retries, partial-file writes, finalize) in process, without the CLI's start-up.
 """
 
@@ -45,7 +45,7 @@ async def bare_loop(base_url: str, model: str, records: list[dict], concurrency:
         async with semaphore:
             response = await client.chat.completions.create(
                 model=model, messages=config.render(record), temperature=0.7, top_p=0.95,
-                max_tokens=max_tokens, seed=index,
+                max_tokens=max_tokens, seed=0,
             )
             tokens += response.usage.completion_tokens
 
@@ -57,7 +57,7 @@ async def bare_loop(base_url: str, model: str, records: list[dict], concurrency:
 
 
 async def nskit_loop(base_url: str, model: str, records: list[dict], concurrency: int, max_tokens: int) -> tuple[int, float]:
-    """nskit's generation path: one job per record seed so each request carries its own seed, like the bare loop."""
+    """nskit's generation path (render, send, retry policy, append to the partial file, finalize), in process."""
     from nskit.config.generation import InferenceConfig
     from nskit.generation.client import ModelClient
     from nskit.generation.jobs import GenerationJob
@@ -68,8 +68,6 @@ async def nskit_loop(base_url: str, model: str, records: list[dict], concurrency
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.jsonl"
         source.write_text("".join(json.dumps(r) + "\n" for r in records))
-        # One file per seed would change the batch shape; instead one file and the bare loop's per-index seeds
-        # are matched by seeding with the position through a per-record override below.
         jobs = [GenerationJob(input_file=source, output_file=Path(tmp) / "output.jsonl", prompt_config=config,
                               inference=InferenceConfig(temperature=0.7, top_p=0.95, tokens_to_generate=max_tokens),
                               model=model)]

@@ -60,3 +60,13 @@ class GenerationConfig(Strict):
 
 SAMPLING_DEFAULTS = {"inference": {"temperature": 0.7, "top_p": 0.95, "top_k": -1}}
 """What `:N` (N > 0) seeds use unless overridden, as in NeMo-Skills."""
+
+
+RUN_ONLY_SETTINGS = {"max_concurrent_requests", "request_timeout", "max_retries", "error_budget", "sandbox_address"}
+"""Settings that change how a run talks to its servers, not what a record holds: free to change on resume."""
+
+
+def record_settings(config: GenerationConfig) -> dict:
+    """The settings that decide a record's content (the resume fingerprint compares these)."""
+    return config.model_dump(exclude=RUN_ONLY_SETTINGS | {"max_samples"})
+

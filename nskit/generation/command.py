@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nskit.config.generation import SAMPLING_DEFAULTS, GenerationConfig
+from nskit.config.generation import SAMPLING_DEFAULTS, GenerationConfig, record_settings
 from nskit.config.overrides import build_config, parse_overrides
 from nskit.generation.client import ModelClient, RetryPolicy
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.runner import RunSummary, run_jobs
 from nskit.generation.strategies import select_strategy
 from nskit.pipeline.chunks import Chunk
+from nskit.progress import progress
 from nskit.prompt.render import load_prompt_config, load_prompt_template
 
 log = logging.getLogger(__name__)
@@ -84,6 +83,7 @@ def make_job(config: GenerationConfig, input_file: Path, output_file: Path, mode
         inference=config.inference,
         max_samples=config.max_samples,
         model=model,
+        settings=record_settings(config),
     )
 
 
@@ -110,18 +110,6 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
     return jobs
 
 
-@contextlib.contextmanager
-def progress_bar(description: str) -> Iterator[tuple[Any, Any]]:
-    """A rich progress bar; yields (set_total, advance) callbacks."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TimeRemainingColumn())
-    with Progress(*columns, transient=False) as progress:
-        task = progress.add_task(description, total=None)
-        yield (lambda total: progress.update(task, total=total)), (lambda: progress.advance(task))
-
-
 async def generate_async(request: GenerateRequest) -> RunSummary:
     """Run generation against `request.server_address`."""
     if request.server_address is None:
@@ -142,7 +130,7 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
         strategy = select_strategy(settings)
         log.info("generation strategy: %s", strategy.name)
         async with strategy.open(settings) as solve:
-            with progress_bar("generating") as (set_total, advance):
+            with progress("generating") as (set_total, advance):
                 summary = await run_jobs(
                     jobs, client, settings.max_concurrent_requests, rerun_done=request.rerun_done,
                     retry_errors=request.retry_errors, strategy=solve, on_record=advance, on_total=set_total,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ class GenerationJob:
     system_message: str | None = None
     max_samples: int = -1
     model: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+    """Every other setting that decides a record's content (strategy, code execution, ...), for the fingerprint."""
 
     def fingerprint(self) -> dict[str, Any]:
         """The settings that make two runs' records interchangeable (stored beside partial output)."""
@@ -38,6 +40,7 @@ class GenerationJob:
             "prompt_sha256": hashlib.sha256(prompt.encode()).hexdigest()[:16],
             "inference": self.inference.model_dump(),
             "max_samples": self.max_samples,
+            "settings": self.settings,
         }
 
     def load_inputs(self) -> list[dict[str, Any]]:
