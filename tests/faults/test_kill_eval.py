@@ -1,0 +1,148 @@
+"""`ns eval` killed with SIGKILL at 20 random moments (generation and grading) and resumed each time.
+
+The final files must equal those of an uninterrupted run record for record, text included, timing fields aside.
+vLLM's output depends on batch composition (see reference/measured-here.md), so this test starts its own small
+server with `--max-num-seqs 1` (one sequence at a time: seeded sampling is reproducible whatever the order the
+requests arrive in) and keeps the work tiny: gsm8k greedy + 2 seeds, 6 problems, 32 tokens (18 requests).
+Set NSKIT_TEST_SERIAL_SERVER_ADDRESS to reuse such a server. The kill moments come from a seeded RNG
+(NSKIT_KILL_SEED, printed), so a failing schedule can be replayed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from nskit.records import iter_jsonl
+from tests.faults.helpers import TIMING_FIELDS, WIDE
+from tests.helpers import ns, ns_background
+
+pytestmark = [pytest.mark.vllm, pytest.mark.slow]
+
+ROUNDS, GENERATION_ROUNDS = 20, 12
+SETTINGS = ["--benchmarks=gsm8k:2", "++max_samples=6", "++inference.tokens_to_generate=32"]
+
+
+@pytest.fixture(scope="module")
+def serial_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A vLLM CPU server that runs one sequence at a time, so that its text does not depend on batching."""
+    address = os.environ.get("NSKIT_TEST_SERIAL_SERVER_ADDRESS")
+    if address:
+        yield address
+        return
+    from nskit.models.embedded import embedded_model_dir
+    from nskit.servers import LaunchSpec, ServerProcess, get_server_type
+    from nskit.servers.process import free_port
+
+    spec = LaunchSpec(
+        model=str(embedded_model_dir()), port=free_port(),
+        extra_args=("--enforce-eager", "--max-model-len", "2048", "--max-num-seqs", "1", "--no-enable-prefix-caching"),
+        env={"VLLM_CPU_KVCACHE_SPACE": "1"},
+    )
+    log = tmp_path_factory.mktemp("serial-vllm") / "server.log"
+    with ServerProcess(get_server_type("vllm"), spec, log, health_timeout=600) as server:
+        yield server.base_url
+
+
+def eval_args(out: Path, data: Path, server: str, mirror: Path) -> list[str]:
+    return ["eval", "--output_dir", str(out), "--data_dir", str(data), "--mirror", str(mirror),
+            "--server_type", "openai", "--server_address", server, *SETTINGS]
+
+
+def results(out: Path) -> dict[str, list[dict]]:
+    """Every output file of the run, its records without timing fields."""
+    return {
+        path.name: [{k: v for k, v in r.items() if k not in TIMING_FIELDS} for r in iter_jsonl(path)]
+        for path in sorted((out / "eval-results" / "gsm8k").glob("output*.jsonl"))
+    }
+
+
+def step_seconds(out: Path, step: str) -> float:
+    """How long `step` took in a finished run (from the run's log: "step NAME done in X s")."""
+    match = re.search(rf"step {step} done in ([0-9.]+) s", (out / "logs" / "eval.log").read_text())
+    assert match, f"no duration of {step} in {out}/logs/eval.log"
+    return float(match.group(1))
+
+
+def steps_running(process: psutil.Process) -> set[str]:
+    """Which `ns` steps run below `process` now ("generate", "grade", ...)."""
+    found = set()
+    for child in process.children(recursive=True):
+        try:
+            cmdline = child.cmdline()
+        except psutil.NoSuchProcess:
+            continue
+        if "nskit" in cmdline and "-m" in cmdline and len(cmdline) > cmdline.index("nskit") + 1:
+            found.add(cmdline[cmdline.index("nskit") + 1])
+    return found
+
+
+def wait_for_step(process: subprocess.Popen, step: str, timeout: float = 300) -> bool:
+    """Wait until `step` runs below `process`; False if `process` ended first."""
+    tree = psutil.Process(process.pid)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        if step in steps_running(tree):
+            return True
+        time.sleep(0.05)
+    raise AssertionError(f"step {step} did not start within {timeout} s")
+
+
+def kill_at(process: subprocess.Popen, delay: float) -> set[str]:
+    """SIGKILL `process` after `delay` s; the steps running at that moment. Waits until its whole tree is gone."""
+    tree = psutil.Process(process.pid)
+    time.sleep(delay)
+    if process.poll() is not None:
+        return {"(finished)"}
+    running = steps_running(tree)
+    descendants = tree.children(recursive=True)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    _, alive = psutil.wait_procs(descendants, timeout=30)
+    assert not alive, f"left behind after SIGKILL of ns eval: {[p.pid for p in alive]}"
+    return running or {"(between steps)"}
+
+
+def test_sigkill_at_random_moments_then_resume(tmp_path: Path, serial_server: str, mirror_dir: Path) -> None:
+    seed = int(os.environ.get("NSKIT_KILL_SEED", "20240"))
+    rng = random.Random(seed)
+    data = tmp_path / "data"
+    reference = ns(*eval_args(tmp_path / "reference", data, serial_server, mirror_dir), env=WIDE)
+    assert reference.returncode == 0, reference.stderr[-3000:]
+    expected = results(tmp_path / "reference")
+    assert sorted(expected) == ["output-rs0.jsonl", "output-rs1.jsonl", "output.jsonl"]
+    grading = step_seconds(tmp_path / "reference", "grade-gsm8k")
+
+    out = tmp_path / "killed"
+    args = eval_args(out, data, serial_server, mirror_dir)
+    moments: list[tuple[str, float, set[str]]] = []
+    for round_number in range(ROUNDS):
+        phase = "generate" if round_number < GENERATION_ROUNDS else "grade"
+        process = ns_background(*args, env=WIDE, log=tmp_path / f"round-{round_number}.log")
+        if not wait_for_step(process, phase):
+            moments.append((phase, 0.0, {"(finished)"}))
+            continue
+        delay = rng.uniform(0.0, 3.0 if phase == "generate" else grading)
+        moments.append((phase, delay, kill_at(process, delay)))
+    print(f"kill seed {seed}: " + "; ".join(f"{p}+{d:.2f}s -> {','.join(sorted(s))}" for p, d, s in moments))
+
+    final = ns(*args, env=WIDE)
+    assert final.returncode == 0, final.stderr[-3000:]
+    assert results(out) == expected
+    leftovers = [p.name for p in (out / "eval-results" / "gsm8k").iterdir() if not p.name.startswith("output")]
+    assert not leftovers, leftovers
+    assert not list((out / "eval-results" / "gsm8k").glob("*-async*"))
+    landed = [running for _, _, running in moments]
+    assert sum("generate" in r for r in landed) >= 8, moments
+    assert sum("grade" in r for r in landed) >= 3, moments
