@@ -29,7 +29,8 @@ def iter_numbered(path: str | Path, *, allow_torn_tail: bool = False) -> Iterato
 
     A malformed line, a line that is not a JSON object, or bytes that are not UTF-8 raise `RecordFileError`
     naming the file and line. With `allow_torn_tail`, a last line without its newline that does not parse
-    (the trace of a writer killed mid-line) is ignored instead: used for append-only partial files.
+    (the trace of a writer killed mid-line, possibly mid-character) is ignored instead: used for append-only
+    partial files.
     """
     path = Path(path)
     with open(path, "rb") as handle:
@@ -37,18 +38,27 @@ def iter_numbered(path: str | Path, *, allow_torn_tail: bool = False) -> Iterato
             if not raw.strip():
                 continue
             try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise RecordFileError(path, number, f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                if allow_torn_tail and not raw.endswith(b"\n") and handle.read(1) == b"":
+                record = parse_line(raw, path, number)
+            except RecordFileError:
+                if allow_torn_tail and not raw.endswith(b"\n"):  # only the last line can lack its newline
                     return
-                raise RecordFileError(path, number, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
-            if not isinstance(record, dict):
-                raise RecordFileError(path, number, f"expected a JSON object, got {type(record).__name__}")
+                raise
             yield number, record
+
+
+def parse_line(raw: bytes, path: str | Path, number: int) -> Record:
+    """One JSONL line as a record; `RecordFileError` naming `path` and line `number` when it is not one."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordFileError(path, number, f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordFileError(path, number, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise RecordFileError(path, number, f"expected a JSON object, got {type(record).__name__}")
+    return record
 
 
 def read_jsonl(path: str | Path, *, required: Sequence[str] = ()) -> list[Record]:

@@ -2,7 +2,7 @@
 
 Layout (NeMo-Skills compatible): finished records are appended to `<final>-async`, each with `_async_position`
 (its input line index). A `kill -9` can at worst leave a torn last line, which is cut off when the file is
-reopened. When every position is present, the records are written to `<final>` in input order by atomic rename
+reopened (a complete last record that only lacks its newline keeps it). When every position is present, the records are written to `<final>` in input order by atomic rename
 and the partial file is removed. A sidecar `<final>-async.meta.json` remembers the settings the partial was made
 with, so a resume with other settings is refused instead of mixing two runs in one file.
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 from nskit.records.atomic import atomic_write_text
 from nskit.records.errors import RecordFileError
-from nskit.records.jsonl import Record, dumps, iter_jsonl, write_jsonl
+from nskit.records.jsonl import Record, dumps, iter_numbered, parse_line, write_jsonl
 
 POSITION_KEY = "_async_position"
 
@@ -39,23 +39,30 @@ class PartialOutput:
 
     # -- reading -------------------------------------------------------------------------------------------
     def load(self) -> dict[int, Record]:
-        """Finished records by position; checks the settings fingerprint and cuts a torn tail off the file."""
+        """Finished records by position; checks the settings fingerprint, then repairs a torn tail of the file.
+
+        The file is only changed once every line before the tail has been read: bad input raises
+        `RecordFileError` (file and line) and leaves the file as it was.
+        """
         if not self.path.exists():
             return {}
         self._check_fingerprint()
-        self._cut_torn_tail()
         done: dict[int, Record] = {}
-        for record in iter_jsonl(self.path):
+        for line, record in iter_numbered(self.path, allow_torn_tail=True):
             position = record.get(POSITION_KEY)
-            if not isinstance(position, int):
-                raise RecordFileError(self.path, None, f"record without integer {POSITION_KEY}: {str(record)[:200]}")
+            if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+                raise RecordFileError(self.path, line, f"record without a non-negative integer {POSITION_KEY}")
             done.setdefault(position, record)
+        self._repair_tail()
         return done
 
     def _check_fingerprint(self) -> None:
         if not self.meta_path.exists() or not self.fingerprint:
             return
-        saved = json.loads(self.meta_path.read_text(encoding="utf-8"))
+        try:
+            saved = json.loads(self.meta_path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise RecordFileError(self.meta_path, None, f"unreadable settings sidecar ({exc}); delete it to resume") from None
         if saved != json.loads(json.dumps(self.fingerprint)):
             changed = sorted(k for k in set(saved) | set(self.fingerprint) if saved.get(k) != self.fingerprint.get(k))
             raise RecordFileError(
@@ -65,11 +72,19 @@ class PartialOutput:
                 "rerun with the same settings, or delete it (or pass --rerun_done) to start over",
             )
 
-    def _cut_torn_tail(self) -> None:
+    def _repair_tail(self) -> None:
+        """End the file with a newline: a complete last record gets one, a torn one is cut off."""
         with open(self.path, "rb+") as handle:
             data = handle.read()
-            if data and not data.endswith(b"\n"):
-                handle.truncate(data.rfind(b"\n") + 1)
+            if not data or data.endswith(b"\n"):
+                return
+            start = data.rfind(b"\n") + 1
+            try:
+                parse_line(data[start:], self.path, 0)
+            except RecordFileError:
+                handle.truncate(start)
+            else:
+                handle.write(b"\n")
 
     # -- writing -------------------------------------------------------------------------------------------
     def open(self) -> None:
