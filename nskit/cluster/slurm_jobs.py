@@ -1,8 +1,9 @@
 """A plan as Slurm jobs: which steps to submit (skipping finished ones), their resources and dependencies.
 
 Pure data, no nemo-run: `--dry_run` prints these jobs and the submitter turns each into one nemo-run job (group).
-A step that needs a server becomes one job with two tasks on the same allocation: the server (spanning all
-`nodes`) and the `ns` client, which waits for the server's health before it starts.
+A step that needs a server or a code sandbox becomes one job with several tasks on the same allocation: the server
+(spanning all `nodes`), the sandbox (on the first node), and the `ns` client, which waits for their health before
+it starts.
 """
 
 from __future__ import annotations
@@ -12,9 +13,23 @@ import shlex
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
+from nskit.cluster.slurm_tasks import PORT_BASE, PORT_SPAN, SANDBOX_PORT_BASE
 from nskit.config.cluster import ClusterConfig
-from nskit.pipeline.plan import Plan, ServerRequest, Step
+from nskit.pipeline.plan import (
+    Plan,
+    SandboxRequest,
+    ServerRequest,
+    Step,
+    sandbox_address_arg,
+)
+
+Service = TypeVar("Service", ServerRequest, SandboxRequest)
+SERVER_PORT = f"{PORT_BASE} + SLURM_JOB_ID % {PORT_SPAN}"
+"""The server's port inside a job, as --dry_run shows it (slurm_tasks.job_port)."""
+SANDBOX_PORT = f"{SANDBOX_PORT_BASE} + SLURM_JOB_ID % {PORT_SPAN}"
+"""The sandbox's port inside a job, as --dry_run shows it (slurm_tasks.sandbox_port)."""
 
 
 @dataclass
@@ -25,6 +40,8 @@ class Task:
     command: list[str]
     nodes: int = 1
     container: str | None = None
+    note: str = ""
+    """What --dry_run adds below the command (the port a service takes, what the client appends)."""
 
 
 @dataclass
@@ -55,6 +72,8 @@ class SlurmJob:
         for task in self.tasks:
             lines.append(f"  task {task.role}: nodes={task.nodes} container={task.container or '(none)'}")
             lines.append(f"    {shlex.join(task.command)}")
+            if task.note:
+                lines.append(f"    ({task.note})")
         return "\n".join(lines)
 
 
@@ -76,6 +95,12 @@ def client_image(cluster: ClusterConfig) -> str | None:
     return None
 
 
+def sandbox_image(cluster: ClusterConfig) -> str | None:
+    """The container for the code sandbox: the `sandbox` role, else the client's image (`ns sandbox` is part of
+    nskit; the image needs bubblewrap); None without containers."""
+    return cluster.containers.get("sandbox") or client_image(cluster)
+
+
 def python_for(image: str | None) -> str:
     """The interpreter of a task: this venv's on a shared filesystem, the image's own `python` in a container."""
     return "python" if image else sys.executable
@@ -86,11 +111,37 @@ def server_task_command(server: ServerRequest, python: str) -> list[str]:
     return [python, "-m", "nskit.cluster.slurm_tasks", "server", json.dumps(asdict(server), sort_keys=True)]
 
 
-def client_task_command(step: Step, server: ServerRequest, python: str) -> list[str]:
-    """The in-job client: waits for the server of this job, then runs the step with --server_address."""
-    timeout = str(int(server.health_timeout))
-    return [python, "-m", "nskit.cluster.slurm_tasks", "client", "--server_type", server.server_type,
-            "--health_timeout", timeout, "--", *step.argv]
+def sandbox_task_command(sandbox: SandboxRequest, python: str) -> list[str]:
+    """The in-job sandbox launcher: runs `ns sandbox --port P` (`SandboxRequest.ns_argv`), P from the job id."""
+    return [python, "-m", "nskit.cluster.slurm_tasks", "sandbox", json.dumps(asdict(sandbox), sort_keys=True)]
+
+
+def client_task_command(step: Step, server: ServerRequest | None, python: str) -> list[str]:
+    """The in-job client: waits for this job's server and sandbox (those the step needs), then runs the step with
+    their addresses appended."""
+    command = [python, "-m", "nskit.cluster.slurm_tasks", "client"]
+    if server is not None:
+        command += ["--server_type", server.server_type, "--health_timeout", str(int(server.health_timeout))]
+    if step.needs_sandbox:
+        command.append("--sandbox")
+    return [*command, "--", *step.argv]
+
+
+def sandbox_note(sandbox: SandboxRequest) -> str:
+    """The service the sandbox launcher runs, for --dry_run (the port is known only inside the job)."""
+    argv = sandbox.ns_argv(0)
+    argv[argv.index("--port") + 1] = f"<{SANDBOX_PORT}>"
+    return "runs ns " + " ".join(argv)
+
+
+def client_note(step: Step) -> str:
+    """What the client appends to the step's argv, for --dry_run."""
+    appended = []
+    if step.needs_server:
+        appended.append(f"--server_address http://127.0.0.1:<{SERVER_PORT}>/v1")
+    if step.needs_sandbox:
+        appended.append(sandbox_address_arg(f"http://127.0.0.1:<{SANDBOX_PORT}>"))
+    return "runs ns " + shlex.join(step.argv[:1]) + " ... " + " ".join(appended)
 
 
 def plan_jobs(
@@ -112,28 +163,47 @@ def plan_jobs(
 
 
 def step_job(step: Step, plan: Plan, cluster: ClusterConfig, partition: str | None, after: list[str]) -> SlurmJob:
-    """One step as one job; a step that needs a server gets the server as a second task of the same job."""
+    """One step as one job. A step that needs a server or a sandbox gets each as a task of the same job, before
+    the client task that waits for them."""
     client = client_image(cluster)
     mounts = list(cluster.mounts) if cluster.containers else []
     short_name = f"{plan.name}-{step.name}"
     name = cluster.job_name_prefix + short_name
-    if not step.needs_server:
+    server = service_request(step.needs_server, plan.server, step, "a server")
+    sandbox = service_request(step.needs_sandbox, plan.sandbox, step, "a sandbox")
+    tasks: list[Task] = []
+    if server is not None:
+        image = server_image(cluster, server.server_type)
+        tasks.append(Task("server", server_task_command(server, python_for(image)), nodes=server.nodes,
+                          container=image, note=f"port {SERVER_PORT}"))
+    if sandbox is not None:
+        image = sandbox_image(cluster)
+        tasks.append(Task("sandbox", sandbox_task_command(sandbox, python_for(image)), container=image,
+                          note=sandbox_note(sandbox)))
+    if tasks:
+        tasks.append(Task("client", client_task_command(step, server, python_for(client)), container=client,
+                          note=client_note(step)))
+    else:
+        tasks.append(Task("main", [python_for(client), "-m", "nskit", *step.argv], container=client))
+    if server is not None:
+        chosen = partition or cluster.partition
+        nodes = server.nodes
+        gpus = server.gpus if server.gpus is not None else cluster.gpus_per_node
+    else:
         chosen = partition or cluster.cpu_partition or cluster.partition
-        task = Task("main", [python_for(client), "-m", "nskit", *step.argv], container=client)
-        return SlurmJob(name=name, short_name=short_name, step=step.name, tasks=[task], nodes=1, gpus_per_node=None, partition=chosen,
-                        time_limit=cluster.time_limit(chosen), mounts=mounts, after=after)
-    server = plan.server
-    if server is None:
-        raise ValueError(f"step {step.name} needs a server but the plan has none")
-    chosen = partition or cluster.partition
-    image = server_image(cluster, server.server_type)
-    gpus = server.gpus if server.gpus is not None else cluster.gpus_per_node
-    tasks = [
-        Task("server", server_task_command(server, python_for(image)), nodes=server.nodes, container=image),
-        Task("client", client_task_command(step, server, python_for(client)), container=client),
-    ]
-    return SlurmJob(name=name, short_name=short_name, step=step.name, tasks=tasks, nodes=server.nodes, gpus_per_node=gpus or None,
-                    partition=chosen, time_limit=cluster.time_limit(chosen), mounts=mounts, after=after)
+        nodes, gpus = 1, None
+    return SlurmJob(name=name, short_name=short_name, step=step.name, tasks=tasks, nodes=nodes,
+                    gpus_per_node=gpus or None, partition=chosen, time_limit=cluster.time_limit(chosen),
+                    mounts=mounts, after=after)
+
+
+def service_request(needed: bool, request: Service | None, step: Step, what: str) -> Service | None:
+    """The plan's request for a service the step needs (None when it needs none); an error when the plan has none."""
+    if not needed:
+        return None
+    if request is None:
+        raise ValueError(f"step {step.name} needs {what} but the plan has none")
+    return request
 
 
 def describe_jobs(jobs: list[SlurmJob], skipped: list[Step], run_after: list[str]) -> str:

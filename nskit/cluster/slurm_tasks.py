@@ -1,8 +1,8 @@
-"""What runs inside a Slurm job: `python -m nskit.cluster.slurm_tasks server|client ...`.
+"""What runs inside a Slurm job: `python -m nskit.cluster.slurm_tasks server|sandbox|client ...`.
 
-The server and the client of one job find each other without a shared file: both derive the port from
-`SLURM_JOB_ID` (two jobs on one node get different ports), and the client runs on the job's first node, where
-server rank 0 listens on 127.0.0.1.
+The tasks of one job find each other without a shared file: each derives its port from `SLURM_JOB_ID` (two jobs
+on one node get different ports; the server's and the sandbox's ranges do not overlap), and the client runs on the
+job's first node, where server rank 0 and the sandbox listen on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -17,15 +17,26 @@ from pathlib import Path
 from nskit.logs import LOG_FILE_ENV
 
 PORT_BASE = 20000
+SANDBOX_PORT_BASE = 40000
 PORT_SPAN = 20000
+
+
+def current_job_id(job_id: str | None = None) -> str:
+    """`job_id`, else this job's SLURM_JOB_ID; an error outside a Slurm job."""
+    value = job_id if job_id is not None else os.environ.get("SLURM_JOB_ID")
+    if not value:
+        raise RuntimeError("SLURM_JOB_ID is not set: slurm_tasks runs inside a Slurm job only")
+    return value
 
 
 def job_port(job_id: str | None = None) -> int:
     """The server port of a job: the same in every task of the job, different for jobs that share a node."""
-    value = job_id if job_id is not None else os.environ.get("SLURM_JOB_ID")
-    if not value:
-        raise RuntimeError("SLURM_JOB_ID is not set: slurm_tasks runs inside a Slurm job only")
-    return PORT_BASE + int(value.split("_")[0]) % PORT_SPAN
+    return PORT_BASE + int(current_job_id(job_id).split("_")[0]) % PORT_SPAN
+
+
+def sandbox_port(job_id: str | None = None) -> int:
+    """The code sandbox's port of a job: like `job_port`, in a range of its own (40000-59999)."""
+    return SANDBOX_PORT_BASE + int(current_job_id(job_id).split("_")[0]) % PORT_SPAN
 
 
 def log_dir() -> Path:
@@ -65,28 +76,86 @@ def serve(request_json: str) -> int:
     return 1
 
 
-def wait_for_server(server_type: str, timeout: float) -> str:
-    """Block until this job's server answers its health check; return its OpenAI base URL."""
-    from nskit.servers import get_server_type
+def sandbox_command(request_json: str, port: int) -> list[str]:
+    """`python -m nskit sandbox --port PORT ...`: the plan's SandboxRequest (as JSON) served on `port`."""
+    from nskit.pipeline.plan import SandboxRequest
+
+    request = SandboxRequest(**json.loads(request_json))
+    return [sys.executable, "-m", "nskit", *request.ns_argv(port)]
+
+
+def run_sandbox(request_json: str) -> int:
+    """Replace this process with the job's sandbox service; its output goes to `<log dir>/sandbox-<job>.log`.
+
+    The service itself handles SIGTERM (kills its sandboxes, then stops), which is what Slurm sends to the job's
+    remaining tasks when the client has ended.
+    """
+    command = sandbox_command(request_json, sandbox_port())
+    log_path = log_dir() / f"sandbox-{current_job_id()}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"starting the code sandbox on port {sandbox_port()} (log {log_path}): {' '.join(command)}", flush=True)
+    log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log_fd, 1)
+    os.dup2(log_fd, 2)
+    os.close(log_fd)
+    os.execve(sys.executable, command, os.environ.copy())
+    return 0  # not reached: execve replaces the process
+
+
+def wait_healthy(url: str, timeout: float, what: str) -> None:
+    """Block until `url` answers 200; TimeoutError naming `what` after `timeout` seconds."""
     from nskit.servers.process import is_healthy
 
-    port = job_port()
-    url = f"http://127.0.0.1:{port}{get_server_type(server_type).health_path()}"
     deadline = time.monotonic() + timeout
     while not is_healthy(url):
         if time.monotonic() > deadline:
-            raise TimeoutError(f"server of job {os.environ.get('SLURM_JOB_ID')} not healthy at {url} after "
-                               f"{timeout:.0f} s (see the server task's log)")
+            raise TimeoutError(f"{what} of job {os.environ.get('SLURM_JOB_ID')} not healthy at {url} after "
+                               f"{timeout:.0f} s (see the {what} task's log)")
         time.sleep(2)
+
+
+def wait_for_server(server_type: str, timeout: float) -> str:
+    """Block until this job's server answers its health check; return its OpenAI base URL."""
+    from nskit.servers import get_server_type
+
+    port = job_port()
+    wait_healthy(f"http://127.0.0.1:{port}{get_server_type(server_type).health_path()}", timeout, "server")
     return f"http://127.0.0.1:{port}/v1"
 
 
-def client(server_type: str, timeout: float, argv: list[str]) -> int:
-    """Wait for the job's server, then replace this process with `python -m nskit <argv> --server_address URL`."""
+def wait_for_sandbox(timeout: float) -> str:
+    """Block until this job's code sandbox answers /health; return its base URL."""
+    address = f"http://127.0.0.1:{sandbox_port()}"
+    wait_healthy(f"{address}/health", timeout, "sandbox")
+    return address
+
+
+def client_command(argv: list[str], server_address: str | None, sandbox_address: str | None) -> list[str]:
+    """The step's command line with the job's own services appended, in the order the local executor uses."""
+    from nskit.pipeline.plan import sandbox_address_arg
+
+    command = [sys.executable, "-m", "nskit", *argv]
+    if server_address is not None:
+        command += ["--server_address", server_address]
+    if sandbox_address is not None:
+        command.append(sandbox_address_arg(sandbox_address))
+    return command
+
+
+def client(server_type: str | None, timeout: float, argv: list[str], *, sandbox: bool = False,
+           sandbox_timeout: float = 300.0) -> int:
+    """Wait for the job's server (when `server_type` is given) and sandbox (when `sandbox`), then replace this
+    process with the step, their addresses appended."""
     started = time.monotonic()
-    address = wait_for_server(server_type, timeout)
-    print(f"server ready at {address} after {time.monotonic() - started:.0f} s", flush=True)
-    command = [sys.executable, "-m", "nskit", *argv, "--server_address", address]
+    sandbox_address = None
+    if sandbox:  # first: it is up in seconds, and a broken one should not wait out the server's timeout
+        sandbox_address = wait_for_sandbox(sandbox_timeout)
+        print(f"sandbox ready at {sandbox_address} after {time.monotonic() - started:.0f} s", flush=True)
+    server_address = None
+    if server_type is not None:
+        server_address = wait_for_server(server_type, timeout)
+        print(f"server ready at {server_address} after {time.monotonic() - started:.0f} s", flush=True)
+    command = client_command(argv, server_address, sandbox_address)
     os.execve(sys.executable, command, os.environ.copy())
     return 0  # not reached: execve replaces the process
 
@@ -97,17 +166,24 @@ def main(args: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="task", required=True)
     server_parser = sub.add_parser("server", help="start this job's server and keep it up")
     server_parser.add_argument("request", help="the plan's ServerRequest as JSON")
-    client_parser = sub.add_parser("client", help="wait for this job's server, then run an ns step")
-    client_parser.add_argument("--server_type", default="vllm")
+    sandbox_parser = sub.add_parser("sandbox", help="serve this job's code sandbox until the job ends")
+    sandbox_parser.add_argument("request", help="the plan's SandboxRequest as JSON")
+    client_parser = sub.add_parser("client", help="wait for this job's server and sandbox, then run an ns step")
+    client_parser.add_argument("--server_type", default=None, help="the job's server type; omitted: no server")
     client_parser.add_argument("--health_timeout", type=float, default=900.0)
+    client_parser.add_argument("--sandbox", action="store_true", help="wait for the job's sandbox, pass its address")
+    client_parser.add_argument("--sandbox_timeout", type=float, default=300.0)
     client_parser.add_argument("argv", nargs=argparse.REMAINDER, help="-- then the ns command line")
     parsed = parser.parse_args(args)
     if parsed.task == "server":
         return serve(parsed.request)
+    if parsed.task == "sandbox":
+        return run_sandbox(parsed.request)
     argv = parsed.argv[1:] if parsed.argv[:1] == ["--"] else parsed.argv
     if LOG_FILE_ENV not in os.environ:
         os.environ[LOG_FILE_ENV] = str(log_dir() / f"{os.environ.get('NSKIT_STEP', 'step')}.log")
-    return client(parsed.server_type, parsed.health_timeout, argv)
+    return client(parsed.server_type, parsed.health_timeout, argv, sandbox=parsed.sandbox,
+                  sandbox_timeout=parsed.sandbox_timeout)
 
 
 if __name__ == "__main__":
