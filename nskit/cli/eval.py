@@ -61,10 +61,9 @@ def register(app: typer.Typer) -> None:
             overrides = list(ctx.args)
             build_config(GenerationConfig, parse_overrides(overrides))  # a misspelt key fails before anything runs
             cluster_config = load_cluster_config(cluster, config_dir)
-            if server_type not in ("vllm", "openai"):
-                from nskit.servers import get_server_type
+            from nskit.servers import get_server_type
 
-                get_server_type(server_type)
+            get_server_type(server_type)  # an unknown type lists the known ones
             if server_type == "openai" and server_address is None:
                 raise ValueError("--server_type openai needs --server_address")
             request = EvalRequest(
