@@ -19,6 +19,12 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open a temporary sibling of `path` for writing; on clean exit fsync it and rename it over `path`.
@@ -30,6 +36,8 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
+        # mkstemp creates 0600; keep the mode a plain open() would give (or the replaced file's), for shared clusters.
+        os.fchmod(fd, path.stat().st_mode & 0o7777 if path.exists() else _default_mode())
         kwargs = {"encoding": encoding} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle

@@ -65,3 +65,18 @@ def test_atomic_write_keeps_old_content_on_error(tmp_path: Path) -> None:
     with atomic_writer(path) as handle:
         handle.write("new\n")
     assert path.read_text() == "new\n"
+
+
+def test_atomic_write_mode_follows_umask_and_existing_file(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.jsonl"
+        write_jsonl(fresh, [{"a": 1}])
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        fresh.chmod(0o640)
+        write_jsonl(fresh, [{"a": 2}])
+        assert fresh.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
