@@ -29,6 +29,9 @@ def register(app: typer.Typer) -> None:
         tokens_to_generate: Annotated[int, typer.Option("--tokens_to_generate", min=1)] = 2048,
         max_retries: Annotated[int, typer.Option("--max_retries", min=0, help="retries per request")] = 6,
         request_timeout: Annotated[float, typer.Option("--request_timeout", help="seconds per request")] = 600.0,
+        error_budget: Annotated[
+            int, typer.Option("--error_budget", min=1, help="stop after this many requests in a row fail for good")
+        ] = 20,
         api_key_env: Annotated[
             str, typer.Option("--api_key_env", help="environment variable holding the API key (never logged)")
         ] = "OPENAI_API_KEY",
@@ -59,7 +62,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("--model is required with --server_type openai (e.g. gpt-4o)")
         options = dict(
             prompt_config=prompt_config, concurrency=max_concurrent_requests, tokens=tokens_to_generate,
-            max_retries=max_retries, timeout=request_timeout, retry_errors=retry_errors,
+            max_retries=max_retries, timeout=request_timeout, retry_errors=retry_errors, error_budget=error_budget,
         )
         try:
             if server_address is None and server_type != "openai":
@@ -81,10 +84,13 @@ def _with_server(paths: list[Path], server_type: str, model: str | None, api_key
         from nskit.models.embedded import embedded_model_dir
 
         model = str(embedded_model_dir())
-    spec = LaunchSpec(model=model, port=free_port(), extra_args=("--enforce-eager",), env={"VLLM_CPU_KVCACHE_SPACE": "2"})
+    from nskit.config.cluster import load_cluster_config
+
+    launch = load_cluster_config("local").server_launch(server_type)  # the same flags `ns eval` uses here
+    spec = LaunchSpec(model=model, port=free_port(), extra_args=tuple(launch.args), env=launch.environment())
     log = paths[0].parent / "judge-server.log"
     typer.echo(f"starting a {server_type} server for {model} (log {log})")
-    with ServerProcess(get_server_type(server_type), spec, log) as server:
+    with ServerProcess(get_server_type(server_type), spec, log, health_timeout=launch.health_timeout) as server:
         return _judge(paths, server.base_url, None, api_key, options)
 
 
@@ -105,7 +111,7 @@ def _judge(paths: list[Path], base_url: str, model: str | None, api_key: str | N
     async def run():  # type: ignore[no-untyped-def]
         client = ModelClient(
             base_url, model=model, api_key=api_key, timeout=options["timeout"],
-            retry=RetryPolicy(max_retries=options["max_retries"]),
+            retry=RetryPolicy(max_retries=options["max_retries"]), error_budget=options["error_budget"],
         )
         try:
             try:

@@ -110,6 +110,9 @@ class FileJudge:
         self.on_record = on_record
         self.report = JudgeReport()
         self._slots = asyncio.Semaphore(settings.max_concurrent_requests)
+        # Failed requests wait here until a success proves the server alive (or their file completes): when the
+        # server dies and the error budget aborts the run, they are judged again on resume instead of kept failed.
+        self._held: list[tuple[PartialOutput, int, Record]] = []
 
     async def run(self, paths: Sequence[Path]) -> JudgeReport:
         """Judge every file; files are checked first, so bad input stops the run before any request."""
@@ -139,6 +142,7 @@ class FileJudge:
                 _tally(self.report, done[position])
             todo = [p for p in range(len(records)) if p not in done]
             await asyncio.gather(*(self._judge_record(partial, p, records[p], path) for p in todo))
+            self._persist_held(only=partial)
         finally:
             partial.close()
         partial.finalize(len(records))
@@ -154,10 +158,27 @@ class FileJudge:
                 judged = await self._ask(record, path, position)
             else:
                 self.report.without_request += 1
+        if judged.get("judge_error") is not None:
+            self._held.append((partial, position, judged))
+            return
+        self._persist_held()
         partial.append(position, judged)
         _tally(self.report, judged)
         if self.on_record is not None:
             self.on_record()
+
+    def _persist_held(self, only: PartialOutput | None = None) -> None:
+        """Write held failures (all of them, or those of one file) now that they are known to be real."""
+        keep = []
+        for partial, position, judged in self._held:
+            if only is not None and partial is not only:
+                keep.append((partial, position, judged))
+                continue
+            partial.append(position, judged)
+            _tally(self.report, judged)
+            if self.on_record is not None:
+                self.on_record()
+        self._held = keep
 
     async def _ask(self, record: Record, path: Path, position: int) -> Record:
         messages = self.settings.prompt.render(record)

@@ -129,8 +129,9 @@ def test_vllm_without_address_starts_a_server_for_the_run(tmp_path: Path, monkey
     with fake_openai(_script) as server:
 
         @contextlib.contextmanager
-        def fake_process(server_type, spec, log_path):  # type: ignore[no-untyped-def]
+        def fake_process(server_type, spec, log_path, health_timeout):  # type: ignore[no-untyped-def]
             seen.update(type=server_type.name, model=spec.model, log=log_path, stopped=False)
+            assert "--no-enable-chunked-prefill" in spec.extra_args  # the cluster config's vLLM flags
             yield type("Started", (), {"base_url": server.base_url})()
             seen["stopped"] = True
 
@@ -140,3 +141,24 @@ def test_vllm_without_address_starts_a_server_for_the_run(tmp_path: Path, monkey
     assert result.exit_code == 0, result.output
     assert seen == {"type": "vllm", "model": "/models/smol", "log": tmp_path / "judge-server.log", "stopped": True}
     assert read_jsonl(path)[0]["judge_correct"] is True
+
+
+def test_server_down_aborts_without_persisting_the_failure_streak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Failures while the server is down are not written as judge_error: a resume judges them again."""
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    path = tmp_path / "output-rs0.jsonl"
+    records = [{"problem": f"DOWN {i}", "expected_answer": str(i), "predicted_answer": f"{i}.0"} for i in range(6)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    before = path.read_bytes()
+    with fake_openai(_script) as server:
+        result = CliRunner().invoke(
+            app,
+            ["llm_math_judge", "--input_files", str(path), "--model", "fake-judge", "--server_type", "openai",
+             "--server_address", server.base_url, "--max_retries", "0", "--error_budget", "3",
+             "--max_concurrent_requests", "1"],
+        )
+    assert result.exit_code == 1 and "looks down" in result.output
+    assert path.read_bytes() == before
+    partial = tmp_path / "output-rs0.jsonl-async"
+    kept = [json.loads(line) for line in partial.read_text().splitlines()] if partial.exists() else []
+    assert not any(r.get("judge_error") for r in kept)
