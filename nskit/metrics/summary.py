@@ -44,6 +44,9 @@ class BenchmarkResult:
         """One line per file with a problem (errors, missing records, ...)."""
         lines = []
         for stats in self.files:
+            if stats.records == 0:
+                lines.append(f"{stats.path.name}: empty file (no records)")
+                continue
             found = stats.issues()
             if found:
                 parts = [f"{count} record(s) {ISSUE_TEXT[name]}" for name, count in found.items()]
