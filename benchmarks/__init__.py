@@ -6,7 +6,6 @@ a converter, defaults) and add it to `BENCHMARKS`. See docs/adding_a_benchmark.m
 
 from __future__ import annotations
 
-from nskit.datasets.types import Benchmark
 from nskit_benchmarks import (
     aime24,
     aime25,
@@ -23,6 +22,8 @@ from nskit_benchmarks import (
     omni_math,
     svamp,
 )
+
+from nskit.datasets.types import Benchmark
 
 BENCHMARKS: tuple[Benchmark, ...] = (
     gsm8k.BENCHMARK,

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from nskit.datasets import Benchmark, Record, Source
 from nskit_benchmarks._aime import convert_aime
+
+from nskit.datasets import Benchmark, Record, Source
 
 
 def convert(files: Mapping[str, Path]) -> Iterator[Record]:

@@ -16,7 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from nskit.datasets import Benchmark, ConversionError, Record, Source, strip_math_delimiters
+from nskit.datasets import (
+    Benchmark,
+    ConversionError,
+    Record,
+    Source,
+    strip_math_delimiters,
+)
 from nskit.records import iter_jsonl
 
 

@@ -31,7 +31,12 @@ def register(app: typer.Typer) -> None:
         """
         from pathlib import Path
 
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TimeRemainingColumn,
+        )
 
         from nskit.grading.files import expand_paths
         from nskit.metrics.majority import fill_majority as fill

@@ -36,7 +36,11 @@ def register(app: typer.Typer) -> None:
         Re-running the same command resumes: finished records are never requested again.
         """
         from nskit.generation.client import ServerDown
-        from nskit.generation.command import GenerateRequest, parse_chunk_labels, run_generate
+        from nskit.generation.command import (
+            GenerateRequest,
+            parse_chunk_labels,
+            run_generate,
+        )
         from nskit.logs import setup_logging
 
         setup_logging()

@@ -98,7 +98,12 @@ def _judge(paths: list[Path], base_url: str, model: str | None, api_key: str | N
     """Run the judge over `paths` against the server at `base_url` with a progress bar."""
     import asyncio
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeRemainingColumn,
+    )
 
     from nskit.config.generation import InferenceConfig
     from nskit.generation.client import ModelClient, RetryPolicy, ServerDown

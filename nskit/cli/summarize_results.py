@@ -68,7 +68,13 @@ def register(app: typer.Typer) -> None:
 
 def _run(results_dir: Path, max_seq_len: int | None) -> Summary:
     """Summarize with a progress bar over the files."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from nskit.metrics.summary import count_files, summarize
 

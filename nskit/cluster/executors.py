@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
+from nskit.cluster.options import RunOptions
 from nskit.config.cluster import ClusterConfig
 from nskit.pipeline.plan import Plan
-
-
-@dataclass
-class RunOptions:
-    """What the user asked of the run besides the plan itself."""
-
-    log_dir: Path
-    dry_run: bool = False
-    wait: bool = False
-    run_after: list[str] = field(default_factory=list)
-    partition: str | None = None
 
 
 def run_local(plan: Plan, cluster: ClusterConfig, options: RunOptions) -> None:
@@ -36,12 +24,9 @@ def run_local(plan: Plan, cluster: ClusterConfig, options: RunOptions) -> None:
 
 def run_slurm(plan: Plan, cluster: ClusterConfig, options: RunOptions) -> None:
     """Submit the plan's unfinished steps as Slurm jobs (and wait with --wait)."""
-    from nskit.cluster.slurm import SlurmRunOptions, run_plan_slurm
+    from nskit.cluster.slurm import run_plan_slurm
 
-    run_plan_slurm(plan, cluster, SlurmRunOptions(
-        log_dir=options.log_dir, dry_run=options.dry_run, wait=options.wait, run_after=options.run_after,
-        partition=options.partition,
-    ))
+    run_plan_slurm(plan, cluster, options)
 
 
 EXECUTORS: dict[str, Callable[[Plan, ClusterConfig, RunOptions], None]] = {

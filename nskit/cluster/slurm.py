@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 import shlex
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nskit.cluster.local import StepFailed
+from nskit.cluster.options import RunOptions
 from nskit.cluster.slurm_jobs import SlurmJob, Task, describe_jobs, plan_jobs
 from nskit.config.cluster import ClusterConfig
 from nskit.logs import LOG_FILE_ENV
@@ -39,19 +40,7 @@ class SubmittedJob:
     state: str = "PENDING"
 
 
-@dataclass
-class SlurmRunOptions:
-    """How `ns eval` wants the plan run on Slurm."""
-
-    log_dir: Path
-    dry_run: bool = False
-    wait: bool = False
-    run_after: list[str] = field(default_factory=list)
-    partition: str | None = None
-    poll_seconds: float = 5.0
-
-
-def run_plan_slurm(plan: Plan, cluster: ClusterConfig, options: SlurmRunOptions) -> list[SubmittedJob]:
+def run_plan_slurm(plan: Plan, cluster: ClusterConfig, options: RunOptions) -> list[SubmittedJob]:
     """Submit the unfinished steps of `plan`; with `wait`, block until all jobs end and raise if any failed."""
     jobs, skipped = plan_jobs(plan, cluster, partition=options.partition)
     if options.dry_run:
@@ -148,7 +137,7 @@ def pending_jobs_named(cluster: ClusterConfig, tunnel: Any, expnames: list[str])
     return ids
 
 
-def submit(plan: Plan, jobs: list[SlurmJob], cluster: ClusterConfig, options: SlurmRunOptions) -> list[SubmittedJob]:
+def submit(plan: Plan, jobs: list[SlurmJob], cluster: ClusterConfig, options: RunOptions) -> list[SubmittedJob]:
     """Submit all jobs as one nemo-run experiment; dependencies between steps become Slurm afterok dependencies."""
     import nemo_run as run
 

@@ -3,9 +3,20 @@
 The adapters themselves live in the top-level `benchmarks/` folder (importable as `nskit_benchmarks`).
 """
 
-from nskit.datasets.convert import boxed_answer, number_text, strip_leading_zeros, strip_math_delimiters
+from nskit.datasets.convert import (
+    boxed_answer,
+    number_text,
+    strip_leading_zeros,
+    strip_math_delimiters,
+)
 from nskit.datasets.download import fetch, mirror_path, resolve_mirror, verify
-from nskit.datasets.errors import ChecksumError, ConversionError, DatasetError, DownloadError, UnknownBenchmarkError
+from nskit.datasets.errors import (
+    ChecksumError,
+    ConversionError,
+    DatasetError,
+    DownloadError,
+    UnknownBenchmarkError,
+)
 from nskit.datasets.prepare import (
     PrepareResult,
     build_records,
@@ -15,7 +26,12 @@ from nskit.datasets.prepare import (
     prepare_benchmark,
     resolve_data_dir,
 )
-from nskit.datasets.registry import get_benchmark, list_benchmarks, list_groups, resolve_names
+from nskit.datasets.registry import (
+    get_benchmark,
+    list_benchmarks,
+    list_groups,
+    resolve_names,
+)
 from nskit.datasets.types import Benchmark, Converter, Record, Source
 
 __all__ = [

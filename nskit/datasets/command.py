@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 from nskit.datasets.download import resolve_mirror
 from nskit.datasets.errors import DatasetError
 from nskit.datasets.prepare import describe, prepare_benchmark, resolve_data_dir
-from nskit.datasets.registry import get_benchmark, list_benchmarks, list_groups, resolve_names
+from nskit.datasets.registry import (
+    get_benchmark,
+    list_benchmarks,
+    list_groups,
+    resolve_names,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console

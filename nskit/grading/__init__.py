@@ -8,8 +8,18 @@ Public API (stable; the CLI uses it too):
 Importing this package is cheap: sympy and the LaTeX parser load on first symbolic use.
 """
 
-from nskit.grading.api import GradingError, GradingTimeout, equivalence_classes, is_equal
-from nskit.grading.extraction import EXTRACTIONS, Extraction, extract_answer, get_extraction
+from nskit.grading.api import (
+    GradingError,
+    GradingTimeout,
+    equivalence_classes,
+    is_equal,
+)
+from nskit.grading.extraction import (
+    EXTRACTIONS,
+    Extraction,
+    extract_answer,
+    get_extraction,
+)
 
 __all__ = [
     "EXTRACTIONS",

@@ -10,7 +10,13 @@ import re
 from fractions import Fraction
 
 from nskit.grading.extraction import to_letter
-from nskit.grading.normalize import Normalized, clean_text_commands, normalize, plain_text, unwrap
+from nskit.grading.normalize import (
+    Normalized,
+    clean_text_commands,
+    normalize,
+    plain_text,
+    unwrap,
+)
 from nskit.grading.numbers import Number, numbers_equal, parse_number
 from nskit.grading.structure import MAX_ELEMENTS, Composite, parse_structure
 

@@ -16,9 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from nskit.metrics.fields import judge_verdict, normalized_answer, problem_identity, symbolic_verdict
+from nskit.metrics.fields import (
+    judge_verdict,
+    normalized_answer,
+    problem_identity,
+    symbolic_verdict,
+)
 from nskit.metrics.reader import MetricFields, read_fields
 from nskit.records import RecordFileError
+
 
 @dataclass
 class FileStats:

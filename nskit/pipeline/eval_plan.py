@@ -45,7 +45,7 @@ def has_gpu() -> bool:
 
 def default_model_steps() -> tuple[str, list[Step]]:
     """The embedded SmolLM2 as a HF folder, with a `ns convert` step when the cache does not hold it yet."""
-    from nskit.models.embedded import cache_dir, embedded_gguf, EMBEDDED_NAME
+    from nskit.models.embedded import EMBEDDED_NAME, cache_dir, embedded_gguf
 
     target = cache_dir() / "models" / f"{EMBEDDED_NAME}-bf16"
     if (target / "config.json").is_file():

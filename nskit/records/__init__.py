@@ -2,7 +2,14 @@
 
 from nskit.records.atomic import atomic_write_bytes, atomic_write_text, atomic_writer
 from nskit.records.errors import RecordFileError
-from nskit.records.jsonl import Record, dumps, iter_jsonl, iter_numbered, read_jsonl, write_jsonl
+from nskit.records.jsonl import (
+    Record,
+    dumps,
+    iter_jsonl,
+    iter_numbered,
+    read_jsonl,
+    write_jsonl,
+)
 from nskit.records.partial import POSITION_KEY, PartialOutput, partial_path
 
 __all__ = [

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from nskit.datasets import ConversionError, get_benchmark, mirror_path, number_text, strip_math_delimiters
+from nskit.datasets import (
+    ConversionError,
+    get_benchmark,
+    mirror_path,
+    number_text,
+    strip_math_delimiters,
+)
 from nskit.records import iter_jsonl, write_jsonl
 
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import nskit_benchmarks
 import pytest
 
-import nskit_benchmarks
-from nskit.datasets import UnknownBenchmarkError, get_benchmark, list_benchmarks, list_groups, resolve_names
+from nskit.datasets import (
+    UnknownBenchmarkError,
+    get_benchmark,
+    list_benchmarks,
+    list_groups,
+    resolve_names,
+)
 
 ALL = [
     "gsm8k", "math", "math-500", "aime24", "aime25", "amc23", "omni-math", "minerva_math", "olympiadbench",

@@ -12,7 +12,15 @@ from typing import ClassVar
 
 import pytest
 
-from nskit.datasets import ChecksumError, DownloadError, Source, fetch, mirror_path, resolve_mirror, verify
+from nskit.datasets import (
+    ChecksumError,
+    DownloadError,
+    Source,
+    fetch,
+    mirror_path,
+    resolve_mirror,
+    verify,
+)
 from nskit.datasets.download import file_digest
 
 PAYLOAD = b'{"question": "1+1?", "answer": "#### 2"}\n'

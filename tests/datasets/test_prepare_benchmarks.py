@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from nskit.datasets import ChecksumError, DownloadError, ensure_prepared, mirror_path, prepare, prepare_benchmark
+from nskit.datasets import (
+    ChecksumError,
+    DownloadError,
+    ensure_prepared,
+    mirror_path,
+    prepare,
+    prepare_benchmark,
+)
 from nskit.datasets.prepare import output_path
 from nskit.records import iter_jsonl
 

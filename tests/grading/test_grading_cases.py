@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from grading_cases import ALL
 
 from nskit.grading import is_equal
 from nskit.grading.equality import check_equal
-from grading_cases import ALL
 
 CASES = [(category, *case) for category, cases in ALL.items() for case in cases]
 

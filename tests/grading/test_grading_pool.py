@@ -10,7 +10,6 @@ from nskit.grading import GradingTimeout, equivalence_classes, is_equal
 from nskit.grading.pool import WorkerPool
 
 
-
 def test_a_task_past_its_timeout_is_killed_and_its_worker_replaced() -> None:
     with WorkerPool(workers=2) as pool:
         started = time.monotonic()

@@ -11,7 +11,14 @@ from typer.testing import CliRunner
 from nskit.cli.app import app
 from nskit.metrics import summarize
 from nskit.metrics.render import format_benchmark
-from tests.metrics.golden import ALPHA, ALPHA_TABLE, BETA, BETA_TABLE, build_alpha, build_beta
+from tests.metrics.golden import (
+    ALPHA,
+    ALPHA_TABLE,
+    BETA,
+    BETA_TABLE,
+    build_alpha,
+    build_beta,
+)
 
 
 @pytest.fixture()
