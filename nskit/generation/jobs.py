@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -44,16 +45,28 @@ class GenerationJob:
         }
 
     def load_inputs(self) -> list[dict[str, Any]]:
-        """Input records (the first `max_samples`), each checked to have what the prompt needs."""
-        needed = self.prompt_config.fields()
-        records = []
-        for line, record in iter_numbered(self.input_file):
-            if 0 <= self.max_samples <= len(records):
-                break
-            missing = sorted(k for k in needed if record.get(k) in (None, ""))
-            if missing:
-                raise RecordFileError(self.input_file, line, f"record lacks field(s) {missing} needed by the prompt")
-            records.append(record)
-        if not records:
-            raise RecordFileError(self.input_file, None, "no input records")
-        return records
+        """Input records (the first `max_samples`), each checked to have what the prompt needs.
+
+        The list is shared by every job reading the same file (e.g. 256 seeds of one benchmark hold one copy),
+        so callers must not mutate the records.
+        """
+        stat = self.input_file.stat()
+        return _load_inputs(self.input_file.resolve(), stat.st_mtime_ns, stat.st_size, self.max_samples,
+                            frozenset(self.prompt_config.fields()))
+
+
+@functools.lru_cache(maxsize=16)
+def _load_inputs(
+    path: Path, _mtime_ns: int, _size: int, max_samples: int, needed: frozenset[str]
+) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for line, record in iter_numbered(path):
+        if 0 <= max_samples <= len(records):
+            break
+        missing = sorted(k for k in needed if record.get(k) in (None, ""))
+        if missing:
+            raise RecordFileError(path, line, f"record lacks field(s) {missing} needed by the prompt")
+        records.append(record)
+    if not records:
+        raise RecordFileError(path, None, "no input records")
+    return records
