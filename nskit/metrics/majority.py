@@ -114,6 +114,8 @@ def _read_answers(paths: Sequence[Path]) -> tuple[list[list[Any]], list[list[Any
             symbolic[count].append(record.get("symbolic_correct", record.get("is_correct")))
             errors[count].append(record.get("grading_error"))
             count += 1
+        if count == 0:
+            raise RecordFileError(path, None, "file holds no records")
         if count != len(identities):
             raise RecordFileError(path, None, f"{count} records but {paths[0].name} has {len(identities)}")
     return answers, symbolic, errors

@@ -18,3 +18,11 @@ def test_only_an_empty_file_is_reported_and_strict_fails(tmp_path: Path) -> None
     assert "no issues" not in result.output
     strict = CliRunner().invoke(app, ["summarize_results", str(tmp_path), "--strict"])
     assert strict.exit_code == 1
+
+
+def test_fill_majority_refuses_empty_files(tmp_path: Path) -> None:
+    for seed in range(2):
+        (tmp_path / f"output-rs{seed}.jsonl").write_text("")
+    result = CliRunner().invoke(app, ["fill_majority", "--input_files", str(tmp_path / "output-rs*.jsonl")])
+    assert result.exit_code == 2, result.output
+    assert "output-rs0.jsonl: file holds no records" in result.output
