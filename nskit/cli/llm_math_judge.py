@@ -98,16 +98,10 @@ def _judge(paths: list[Path], base_url: str, model: str | None, api_key: str | N
     """Run the judge over `paths` against the server at `base_url` with a progress bar."""
     import asyncio
 
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TimeRemainingColumn,
-    )
-
     from nskit.config.generation import InferenceConfig
     from nskit.generation.client import ModelClient, RetryPolicy, ServerDown
     from nskit.judge.runner import FileJudge, JudgeSettings
+    from nskit.progress import progress
     from nskit.prompt.render import load_prompt_config
     from nskit.records import iter_jsonl
 
@@ -130,9 +124,9 @@ def _judge(paths: list[Path], base_url: str, model: str | None, api_key: str | N
                 max_concurrent_requests=options["concurrency"],
                 retry_errors=options["retry_errors"],
             )
-            with Progress("judging", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
-                task = bar.add_task("judging", total=total)
-                judge = FileJudge(client, settings, on_record=lambda: bar.advance(task))
+            with progress("judging") as (set_total, advance):
+                set_total(total)
+                judge = FileJudge(client, settings, on_record=advance)
                 report = await judge.run(paths)
             stats = client.stats
             report_retries = f"{stats.retries} retries ({', '.join(f'{k}: {v}' for k, v in stats.retry_reasons.items())})"
