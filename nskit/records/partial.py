@@ -52,7 +52,10 @@ class PartialOutput:
             position = record.get(POSITION_KEY)
             if not isinstance(position, int) or isinstance(position, bool) or position < 0:
                 raise RecordFileError(self.path, line, f"record without a non-negative integer {POSITION_KEY}")
-            done.setdefault(position, record)
+            earlier = done.get(position)
+            # A good record is final (first wins); a failed one may be superseded by its retry (--retry_errors).
+            if earlier is None or earlier.get("error"):
+                done[position] = record
         self._repair_tail()
         return done
 

@@ -57,3 +57,13 @@ def test_finalize_refuses_missing_records(tmp_path: Path) -> None:
         partial.finalize(2)
     assert not final.exists()
     assert json.loads(partial.path.read_text())["x"] == 0
+
+
+def test_a_failed_record_is_superseded_by_its_retry(tmp_path: Path) -> None:
+    partial = PartialOutput(tmp_path / "o.jsonl")
+    partial.open()
+    partial.append(0, {"x": "failed", "error": "http_500"})
+    partial.append(0, {"x": "retried"})
+    partial.append(0, {"x": "later duplicate"})
+    partial.close()
+    assert partial.load()[0]["x"] == "retried"
