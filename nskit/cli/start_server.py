@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
 
         from nskit.cluster.local import terminate_on_sigterm
         from nskit.config.cluster import load_cluster_config
-        from nskit.pipeline.eval_plan import default_model_steps, has_gpu
+        from nskit.pipeline.eval_plan import has_gpu
         from nskit.servers import LaunchSpec, ServerProcess, get_server_type
         from nskit.servers.process import free_port
 
@@ -42,11 +42,9 @@ def register(app: typer.Typer) -> None:
             if model is None:
                 if has_gpu():
                     raise ValueError("--model is required on a machine with a GPU")
-                model, steps = default_model_steps()
-                if steps:
-                    from nskit.models.embedded import embedded_model_dir
+                from nskit.models.embedded import embedded_model_dir
 
-                    embedded_model_dir()
+                model = str(embedded_model_dir())
             launch = config.server_launch(server_type)
             env = {**config.environment(), **launch.environment()}
             spec = LaunchSpec(model=model, port=port or free_port(), gpus=server_gpus, nodes=server_nodes,
@@ -57,7 +55,7 @@ def register(app: typer.Typer) -> None:
         with server:
             print(f"server ready: {server.base_url}  (Ctrl-C to stop)", flush=True)
             try:
-                while server._process is not None and server._process.poll() is None:
+                while server.running:
                     time.sleep(1)
             except KeyboardInterrupt:
                 print("stopping server", flush=True)

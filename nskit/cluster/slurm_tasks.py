@@ -69,7 +69,7 @@ def serve(request_json: str) -> int:
           flush=True)
     with server:
         print(f"server healthy at {server.base_url}", flush=True)
-        while server._process is not None and server._process.poll() is None:
+        while server.running:
             time.sleep(2)
     # Normally the job ends this task (SIGTERM) once the client is done; reaching here means the server died.
     print(f"server exited before the job ended; log {server.log_path}", file=sys.stderr, flush=True)

@@ -40,14 +40,14 @@ class EvalRequest:
 
 def has_gpu() -> bool:
     """True when an NVIDIA GPU is visible (decides whether the embedded CPU default applies)."""
-    return Path("/dev/nvidia0").exists() or shutil.which("nvidia-smi") is not None and Path("/proc/driver/nvidia").exists()
+    return Path("/dev/nvidia0").exists() or (shutil.which("nvidia-smi") is not None and Path("/proc/driver/nvidia").exists())
 
 
 def default_model_steps() -> tuple[str, list[Step]]:
     """The embedded SmolLM2 as a HF folder, with a `ns convert` step when the cache does not hold it yet."""
-    from nskit.models.embedded import EMBEDDED_NAME, cache_dir, embedded_gguf
+    from nskit.models.embedded import embedded_gguf, embedded_model_target
 
-    target = cache_dir() / "models" / f"{EMBEDDED_NAME}-bf16"
+    target = embedded_model_target()
     if (target / "config.json").is_file():
         return str(target), []
     step = Step(

@@ -73,6 +73,11 @@ class ServerProcess:
         """Pid of the supervisor (the process group leader), once started."""
         return self._process.pid if self._process else None
 
+    @property
+    def running(self) -> bool:
+        """Whether the server process (its supervisor) is alive."""
+        return self._process is not None and self._process.poll() is None
+
     def start(self) -> None:
         """Launch and block until healthy; on failure the process is torn down and ServerError raised."""
         argv = self.server_type.command(self.spec, self.python)
