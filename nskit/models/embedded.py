@@ -30,11 +30,16 @@ def embedded_gguf() -> Path:
     return path
 
 
+def embedded_model_target() -> Path:
+    """Where the converted embedded model lives in the cache (it may not be there yet)."""
+    return cache_dir() / "models" / f"{EMBEDDED_NAME}-bf16"
+
+
 def embedded_model_dir() -> Path:
     """The HF folder of the embedded model, converted from the GGUF on first use and cached."""
     from nskit.models.convert import gguf_to_hf
 
-    target = cache_dir() / "models" / f"{EMBEDDED_NAME}-bf16"
+    target = embedded_model_target()
     if not (target / "config.json").is_file():
         gguf_to_hf(embedded_gguf(), target)
     return target
