@@ -34,6 +34,18 @@ def descendants(process) -> list[psutil.Process]:
     return psutil.Process(process.pid).children(recursive=True)
 
 
+def server_below(process) -> bool:
+    """Whether the vLLM server itself (not only its supervisor, whose command line names it too) runs below `process`."""
+    for proc in descendants(process):
+        try:
+            cmdline = " ".join(proc.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+        if "vllm.entrypoints" in cmdline and "nskit.cluster.supervise" not in cmdline:
+            return True
+    return False
+
+
 def alive(tree: list[psutil.Process]) -> list[str]:
     left = []
     for proc in tree:
@@ -66,9 +78,9 @@ def test_signal_during_generation_leaves_no_process(
 
 
 def test_sigterm_while_server_starts(tmp_path: Path, mirror_dir: Path, embedded_model: Path) -> None:
-    process, before, out = start_eval(tmp_path, mirror_dir, embedded_model)
+    process, _, out = start_eval(tmp_path, mirror_dir, embedded_model)
     wait_for(lambda: (out / "logs" / "server.log").exists(), 120, "the server to be launched")
-    wait_for(lambda: any("vllm" in p for p in new_processes(before)), 60, "the vLLM process")
+    wait_for(lambda: server_below(process), 60, "the vLLM process")
     tree = descendants(process)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=120) != 0

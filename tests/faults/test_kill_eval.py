@@ -3,9 +3,13 @@
 The final files must equal those of an uninterrupted run record for record, text included, timing fields aside.
 vLLM's output depends on batch composition (see reference/measured-here.md), so this test starts its own small
 server with `--max-num-seqs 1` (one sequence at a time: seeded sampling is reproducible whatever the order the
-requests arrive in) and keeps the work tiny: gsm8k greedy + 2 seeds, 6 problems, 32 tokens (18 requests).
+requests arrive in) and keeps the work small: gsm8k greedy + 2 seeds, 12 problems, 48 tokens (36 requests).
 Set NSKIT_TEST_SERIAL_SERVER_ADDRESS to reuse such a server. The kill moments come from a seeded RNG
 (NSKIT_KILL_SEED, printed), so a failing schedule can be replayed.
+
+The kill moments are scaled by the machine's own speed: the uninterrupted run says how long generation and
+grading take, and the delays of the generation rounds add up to at most that generation time, so the work cannot
+run out before the last generation round whether the machine is fast or slow.
 """
 
 from __future__ import annotations
@@ -23,13 +27,13 @@ import psutil
 import pytest
 
 from nskit.records import iter_jsonl
-from tests.faults.helpers import TIMING_FIELDS, WIDE
+from tests.faults.helpers import TIMING_FIELDS, WIDE, finished_records
 from tests.helpers import ns, ns_background
 
 pytestmark = [pytest.mark.vllm, pytest.mark.slow]
 
 ROUNDS, GENERATION_ROUNDS = 20, 12
-SETTINGS = ["--benchmarks=gsm8k:2", "++max_samples=6", "++inference.tokens_to_generate=32"]
+SETTINGS = ["--benchmarks=gsm8k:2", "++max_samples=12", "++inference.tokens_to_generate=48"]
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +68,16 @@ def results(out: Path) -> dict[str, list[dict]]:
         path.name: [{k: v for k, v in r.items() if k not in TIMING_FIELDS} for r in iter_jsonl(path)]
         for path in sorted((out / "eval-results" / "gsm8k").glob("output*.jsonl"))
     }
+
+
+def records_done(out: Path) -> int:
+    """Generated records that survive now: those in final output files plus those in their partial files."""
+    folder = out / "eval-results" / "gsm8k"
+    names = ["output.jsonl", "output-rs0.jsonl", "output-rs1.jsonl"]
+    return sum(
+        sum(1 for _ in iter_jsonl(folder / name)) if (folder / name).exists() else len(finished_records(folder / name))
+        for name in names
+    )
 
 
 def step_seconds(out: Path, step: str) -> float:
@@ -122,20 +136,24 @@ def test_sigkill_at_random_moments_then_resume(tmp_path: Path, serial_server: st
     assert reference.returncode == 0, reference.stderr[-3000:]
     expected = results(tmp_path / "reference")
     assert sorted(expected) == ["output-rs0.jsonl", "output-rs1.jsonl", "output.jsonl"]
+    total = sum(len(records) for records in expected.values())
+    generation = step_seconds(tmp_path / "reference", "generate")
     grading = step_seconds(tmp_path / "reference", "grade-gsm8k")
 
     out = tmp_path / "killed"
     args = eval_args(out, data, serial_server, mirror_dir)
-    moments: list[tuple[str, float, set[str]]] = []
+    moments: list[tuple[str, float, set[str], int]] = []
     for round_number in range(ROUNDS):
         phase = "generate" if round_number < GENERATION_ROUNDS else "grade"
         process = ns_background(*args, env=WIDE, log=tmp_path / f"round-{round_number}.log")
         if not wait_for_step(process, phase):
-            moments.append((phase, 0.0, {"(finished)"}))
+            moments.append((phase, 0.0, {"(finished)"}, records_done(out)))
             continue
-        delay = rng.uniform(0.0, 3.0 if phase == "generate" else grading)
-        moments.append((phase, delay, kill_at(process, delay)))
-    print(f"kill seed {seed}: " + "; ".join(f"{p}+{d:.2f}s -> {','.join(sorted(s))}" for p, d, s in moments))
+        window = generation / GENERATION_ROUNDS if phase == "generate" else grading
+        delay = rng.uniform(0.0, window)
+        moments.append((phase, delay, kill_at(process, delay), records_done(out)))
+    print(f"kill seed {seed}, generation {generation:.1f} s, grading {grading:.1f} s: " + "; ".join(
+        f"{p}+{d:.2f}s -> {','.join(sorted(s))} ({n}/{total} records)" for p, d, s, n in moments))
 
     final = ns(*args, env=WIDE)
     assert final.returncode == 0, final.stderr[-3000:]
@@ -143,6 +161,9 @@ def test_sigkill_at_random_moments_then_resume(tmp_path: Path, serial_server: st
     leftovers = [p.name for p in (out / "eval-results" / "gsm8k").iterdir() if not p.name.startswith("output")]
     assert not leftovers, leftovers
     assert not list((out / "eval-results" / "gsm8k").glob("*-async*"))
-    landed = [running for _, _, running in moments]
+    landed = [running for _, _, running, _ in moments]
     assert sum("generate" in r for r in landed) >= 8, moments
     assert sum("grade" in r for r in landed) >= 3, moments
+    # Kills that cut generation with some records kept and some still to do: the resume had real work to join.
+    midway = [n for phase, _, running, n in moments if "generate" in running and 0 < n < total]
+    assert len(set(midway)) >= 3, moments
