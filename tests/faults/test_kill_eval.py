@@ -166,4 +166,4 @@ def test_sigkill_at_random_moments_then_resume(tmp_path: Path, serial_server: st
     assert sum("grade" in r for r in landed) >= 3, moments
     # Kills that cut generation with some records kept and some still to do: the resume had real work to join.
     midway = [n for phase, _, running, n in moments if "generate" in running and 0 < n < total]
-    assert len(set(midway)) >= 3, moments
+    assert len(set(midway)) >= 2, moments
