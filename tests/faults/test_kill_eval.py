@@ -70,10 +70,9 @@ def results(out: Path) -> dict[str, list[dict]]:
     }
 
 
-def records_done(out: Path) -> int:
-    """Generated records that survive now: those in final output files plus those in their partial files."""
+def records_done(out: Path, names: list[str]) -> int:
+    """Generated records of output files `names` that survive now: in the final files or in their partial files."""
     folder = out / "eval-results" / "gsm8k"
-    names = ["output.jsonl", "output-rs0.jsonl", "output-rs1.jsonl"]
     return sum(
         sum(1 for _ in iter_jsonl(folder / name)) if (folder / name).exists() else len(finished_records(folder / name))
         for name in names
@@ -147,11 +146,11 @@ def test_sigkill_at_random_moments_then_resume(tmp_path: Path, serial_server: st
         phase = "generate" if round_number < GENERATION_ROUNDS else "grade"
         process = ns_background(*args, env=WIDE, log=tmp_path / f"round-{round_number}.log")
         if not wait_for_step(process, phase):
-            moments.append((phase, 0.0, {"(finished)"}, records_done(out)))
+            moments.append((phase, 0.0, {"(finished)"}, records_done(out, sorted(expected))))
             continue
         window = generation / GENERATION_ROUNDS if phase == "generate" else grading
         delay = rng.uniform(0.0, window)
-        moments.append((phase, delay, kill_at(process, delay), records_done(out)))
+        moments.append((phase, delay, kill_at(process, delay), records_done(out, sorted(expected))))
     print(f"kill seed {seed}, generation {generation:.1f} s, grading {grading:.1f} s: " + "; ".join(
         f"{p}+{d:.2f}s -> {','.join(sorted(s))} ({n}/{total} records)" for p, d, s, n in moments))
 
@@ -165,5 +164,5 @@ def test_sigkill_at_random_moments_then_resume(tmp_path: Path, serial_server: st
     assert sum("generate" in r for r in landed) >= 8, moments
     assert sum("grade" in r for r in landed) >= 3, moments
     # Kills that cut generation with some records kept and some still to do: the resume had real work to join.
-    midway = [n for phase, _, running, n in moments if "generate" in running and 0 < n < total]
+    midway = [n for _, _, running, n in moments if "generate" in running and 0 < n < total]
     assert len(set(midway)) >= 2, moments
