@@ -129,15 +129,19 @@ def build_command(config: SandboxConfig, uid: int, cpu_hard_seconds: int) -> lis
             argv += ["--symlink", os.readlink(host), host]
         elif os.path.isdir(host):
             argv += ["--ro-bind", host, host]
-    argv += _readable_dirs(ro_binds + [RUNNER_INSIDE])
-    for path in ro_binds:
-        argv += ["--ro-bind", path, path]
-    argv += ["--ro-bind", runner_host, RUNNER_INSIDE]
+    # The private mounts come before the interpreter's binds: a venv under /tmp (a clone in /tmp) must stay
+    # visible, bound on top of the fresh tmpfs, instead of being hidden by it.
     argv += [
         "--dev", "/dev",
         "--proc", "/proc",
         "--perms", "01777", "--size", tmpfs_bytes, "--tmpfs", WORKDIR,
         "--perms", "01777", "--size", tmpfs_bytes, "--tmpfs", "/dev/shm",
+    ]
+    argv += _readable_dirs(ro_binds + [RUNNER_INSIDE])
+    for path in ro_binds:
+        argv += ["--ro-bind", path, path]
+    argv += ["--ro-bind", runner_host, RUNNER_INSIDE]
+    argv += [
         "--remount-ro", "/",
         "--chdir", WORKDIR,
         setpriv,
