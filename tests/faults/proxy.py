@@ -10,7 +10,10 @@ draws one fault from `FaultRates` with a seeded RNG, or takes the next one queue
 - `truncate`: forward, then send the headers and half the body and close (an incomplete message);
 - `garble`: forward, then send a complete, well-formed HTTP 200 whose JSON body is cut in half.
 
-`go_down()` makes the proxy behave like a killed server: the listening socket is closed (new connections are
+`hold_after(n)` lets the next `n` such requests through and then holds every later one without an answer (a
+server that stopped answering, requests in flight): tests that kill or take down the server at a moment when
+work is certainly left use it, whatever the machine's speed. `release()` ends the hold (held requests are
+dropped). `go_down()` makes the proxy behave like a killed server: the listening socket is closed (new connections are
 refused) and every open connection is aborted; `come_back()` listens on the same port again. Counters and a
 per-request event log (by body hash, with arrival times) let tests check what the client saw and did.
 
@@ -112,6 +115,9 @@ class FaultProxy:
         self._runner: web.AppRunner | None = None
         self._session: ClientSession | None = None
         self._transports: set[asyncio.BaseTransport] = set()
+        self._hold_after: int | None = None
+        self._let_through = 0
+        self._released = asyncio.Event()
 
     # -- control (from any thread) ---------------------------------------------------------------------------
     @property
@@ -125,6 +131,14 @@ class FaultProxy:
         if unknown:
             raise ValueError(f"unknown fault(s) {unknown}; known: {FAULTS}")
         self._call(self._extend_forced, list(faults))
+
+    def hold_after(self, count: int) -> None:
+        """Let `count` more fault-method requests through, then hold all later ones unanswered until `release()`."""
+        self._call(self._set_hold, count)
+
+    def release(self) -> None:
+        """End the hold: held requests are dropped (connection closed), later ones are served again."""
+        self._call(self._set_hold, None)
 
     def start(self) -> None:
         """Start the event loop thread and listen."""
@@ -163,6 +177,11 @@ class FaultProxy:
     # -- inside the loop ---------------------------------------------------------------------------------
     async def _extend_forced(self, faults: list[str | None]) -> None:
         self._forced.extend(faults)
+
+    async def _set_hold(self, count: int | None) -> None:
+        self._released.set()  # wakes (and drops) whatever a previous hold kept
+        self._released = asyncio.Event()
+        self._hold_after, self._let_through = count, 0
 
     async def _listen(self) -> None:
         if self._session is None:
@@ -217,6 +236,12 @@ class FaultProxy:
 
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
+        if request.method in self.fault_methods and self._hold_after is not None:
+            if self._let_through >= self._hold_after:
+                self._note(body, "held")
+                await self._released.wait()
+                return await self._abort(request)
+            self._let_through += 1
         fault = self._next_fault(request.method)
         self._note(body, fault or "forwarded")
         if fault == "error_500":
@@ -274,12 +299,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tag", default="", help="a label on the command line, for tests that look the process up")
+    parser.add_argument("--hold_after", type=int, default=None, help="answer this many requests, then hold the rest")
     for spec in fields(FaultRates):
         parser.add_argument(f"--{spec.name}", type=float, default=spec.default)
     args = parser.parse_args()
     rates = FaultRates(**{spec.name: getattr(args, spec.name) for spec in fields(FaultRates)})
     proxy = FaultProxy(args.upstream, rates, seed=args.seed, port=args.port)
     proxy.start()
+    if args.hold_after is not None:
+        proxy.hold_after(args.hold_after)
     print(f"fault proxy on {proxy.base_url} -> {args.upstream}", flush=True)
     threading.Event().wait()
 

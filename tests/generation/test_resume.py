@@ -10,6 +10,7 @@ import pytest
 
 from nskit.records import iter_jsonl
 from nskit.records.partial import partial_path
+from tests.faults.proxy import FaultProxy
 from tests.helpers import ns, ns_background, wait_for
 
 pytestmark = pytest.mark.vllm
@@ -28,15 +29,20 @@ def partial_records(path: Path) -> list[dict]:
 def test_kill_and_resume(tmp_path: Path, vllm_server: str) -> None:
     source, output = tmp_path / "in.jsonl", tmp_path / "out" / "output-rs0.jsonl"
     write_problems(source, 24)
-    args = ["generate", "--input_file", str(source), "--output_file", str(output), "--server_address", vllm_server,
-            "++inference.temperature=0.7", "++inference.random_seed=0", "++inference.tokens_to_generate=96",
-            "++max_concurrent_requests=4"]
-    process = ns_background(*args, log=tmp_path / "first.log")
-    wait_for(lambda: len(partial_records(partial_path(output))) >= 6, 300, "six finished records")
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    with FaultProxy(vllm_server) as proxy:
+        args = ["generate", "--input_file", str(source), "--output_file", str(output), "--server_address",
+                proxy.base_url, "++inference.temperature=0.7", "++inference.random_seed=0",
+                "++inference.tokens_to_generate=96", "++max_concurrent_requests=4"]
+        proxy.hold_after(6)  # requests are in flight at the kill and records left to do, however fast the machine
+        process = ns_background(*args, log=tmp_path / "first.log")
+        wait_for(lambda: len(partial_records(partial_path(output))) >= 6 and proxy.state.counts["held"] > 0, 300,
+                 "six finished records and a request held")
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        proxy.release()
+    args[args.index(proxy.base_url)] = vllm_server
     finished = {r["_async_position"]: r for r in partial_records(partial_path(output))}
-    assert 6 <= len(finished) < 24 and not output.exists()
+    assert len(finished) == 6 and not output.exists()
 
     result = ns(*args)
     assert result.returncode == 0, result.stderr
