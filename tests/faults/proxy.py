@@ -13,7 +13,9 @@ draws one fault from `FaultRates` with a seeded RNG, or takes the next one queue
 `hold_after(n)` lets the next `n` such requests through and then holds every later one without an answer (a
 server that stopped answering, requests in flight): tests that kill or take down the server at a moment when
 work is certainly left use it, whatever the machine's speed. `release()` ends the hold (held requests are
-dropped). `go_down()` makes the proxy behave like a killed server: the listening socket is closed (new connections are
+dropped).
+
+`go_down()` makes the proxy behave like a killed server: the listening socket is closed (new connections are
 refused) and every open connection is aborted; `come_back()` listens on the same port again. Counters and a
 per-request event log (by body hash, with arrival times) let tests check what the client saw and did.
 
