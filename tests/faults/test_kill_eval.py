@@ -135,7 +135,7 @@ def test_sigkill_at_random_moments_then_resume(tmp_path: Path, serial_server: st
     assert reference.returncode == 0, reference.stderr[-3000:]
     expected = results(tmp_path / "reference")
     assert sorted(expected) == ["output-rs0.jsonl", "output-rs1.jsonl", "output.jsonl"]
-    total = sum(len(records) for records in expected.values())
+    total, names = sum(len(records) for records in expected.values()), sorted(expected)
     generation = step_seconds(tmp_path / "reference", "generate")
     grading = step_seconds(tmp_path / "reference", "grade-gsm8k")
 
@@ -146,11 +146,11 @@ def test_sigkill_at_random_moments_then_resume(tmp_path: Path, serial_server: st
         phase = "generate" if round_number < GENERATION_ROUNDS else "grade"
         process = ns_background(*args, env=WIDE, log=tmp_path / f"round-{round_number}.log")
         if not wait_for_step(process, phase):
-            moments.append((phase, 0.0, {"(finished)"}, records_done(out, sorted(expected))))
+            moments.append((phase, 0.0, {"(finished)"}, records_done(out, names)))
             continue
         window = generation / GENERATION_ROUNDS if phase == "generate" else grading
         delay = rng.uniform(0.0, window)
-        moments.append((phase, delay, kill_at(process, delay), records_done(out, sorted(expected))))
+        moments.append((phase, delay, kill_at(process, delay), records_done(out, names)))
     print(f"kill seed {seed}, generation {generation:.1f} s, grading {grading:.1f} s: " + "; ".join(
         f"{p}+{d:.2f}s -> {','.join(sorted(s))} ({n}/{total} records)" for p, d, s, n in moments))
 

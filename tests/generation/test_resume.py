@@ -10,20 +10,11 @@ import pytest
 
 from nskit.records import iter_jsonl
 from nskit.records.partial import partial_path
+from tests.faults.helpers import finished_records, write_problems
 from tests.faults.proxy import FaultProxy
 from tests.helpers import ns, ns_background, wait_for
 
 pytestmark = pytest.mark.vllm
-
-
-def write_problems(path: Path, count: int) -> None:
-    with open(path, "w") as handle:
-        for i in range(count):
-            handle.write(json.dumps({"id": f"p{i}", "problem": f"What is {i} + {i + 1}?", "expected_answer": str(2 * i + 1)}) + "\n")
-
-
-def partial_records(path: Path) -> list[dict]:
-    return list(iter_jsonl(path, allow_torn_tail=True)) if path.exists() else []
 
 
 def test_kill_and_resume(tmp_path: Path, vllm_server: str) -> None:
@@ -35,13 +26,13 @@ def test_kill_and_resume(tmp_path: Path, vllm_server: str) -> None:
                 "++inference.tokens_to_generate=96", "++max_concurrent_requests=4"]
         proxy.hold_after(6)  # requests are in flight at the kill and records left to do, however fast the machine
         process = ns_background(*args, log=tmp_path / "first.log")
-        wait_for(lambda: len(partial_records(partial_path(output))) >= 6 and proxy.state.counts["held"] > 0, 300,
+        wait_for(lambda: len(finished_records(output)) >= 6 and proxy.state.counts["held"] > 0, 300,
                  "six finished records and a request held")
         process.send_signal(signal.SIGKILL)
         process.wait()
         proxy.release()
     args[args.index(proxy.base_url)] = vllm_server
-    finished = {r["_async_position"]: r for r in partial_records(partial_path(output))}
+    finished = finished_records(output)
     assert len(finished) == 6 and not output.exists()
 
     result = ns(*args)
