@@ -9,13 +9,15 @@ NS.page(/^\/compare\/b(\d+)$/, async function (main, match) {
     <div class="row head cmp"><span class="num">#</span><span class="text">problem</span><span class="flip">A → B</span>
       <span class="rate">A</span><span class="cells">run A files</span><span class="rate">B</span><span class="cells">run B files</span></div>
     <div class="problems"></div>`;
-  NS.vlist(main.querySelector(".problems"), data.rows.length, 30, (k) => {
+  const box = main.querySelector(".problems");
+  box.onmousemove = (event) => NS.stripTitle(event, event.target.closest(".cells.b") ? data.files_b : data.files_a);
+  NS.vlist(box, data.rows.length, 30, (k) => {
     const r = data.rows[k];
     const b = r.b == null ? '<span class="meta">not in B</span>' : `<a href="#/r1/b${data.bench_b}/p${r.b}">${NS.pct(r.rate_b)}</a>`;
     return `<div class="row cmp${r.flipped ? " flipped" : ""}" data-a="${r.a}"><span class="num">${r.a + 1}</span>
       <a class="text" href="#/r0/b${data.bench_a}/p${r.a}">${NS.esc(r.text.slice(0, 160))}</a>
       <span class="flip">${verdict(r.right_a)} → ${verdict(r.right_b)}</span>
-      <span class="rate">${NS.pct(r.rate_a)}</span><span class="cells">${NS.cellsHtml(r.cells_a, data.files_a)}</span>
-      <span class="rate">${b}</span><span class="cells">${NS.cellsHtml(r.cells_b, data.files_b)}</span></div>`;
+      <span class="rate">${NS.pct(r.rate_a)}</span><span class="cells a">${NS.stripHtml(r.cells_a)}</span>
+      <span class="rate">${b}</span><span class="cells b">${NS.stripHtml(r.cells_b)}</span></div>`;
   });
 });

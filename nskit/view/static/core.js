@@ -73,6 +73,33 @@ NS.cellsHtml = function (cells, labels, selected, href) {
   return html;
 };
 
+NS.COLORS = { c: "#2e9e4f", w: "#d64545", n: "#9aa3b2", d: "#f0a020", e: "#4b2a7b", g: "#b04fd0", m: "#ffffff", u: "#d8dce4" };
+NS.CELL = 10;
+NS.strips = new Map();
+
+NS.stripHtml = function (cells) {
+  // The cells of a list row as one element (a gradient per file), so long lists scroll without thousands of
+  // nodes; the file under the mouse is named by NS.stripTitle.
+  let html = NS.strips.get(cells);
+  if (html === undefined) {
+    const w = NS.CELL, stops = [];
+    for (let i = 0; i < cells.length; i++) stops.push(`${NS.COLORS[cells[i]] || "#ccd"} ${i * w}px ${(i + 1) * w}px`);
+    const bg = `repeating-linear-gradient(to right, transparent 0 ${w - 1}px, #fff ${w - 1}px ${w}px), ` +
+               `linear-gradient(to right, ${stops.join(", ")})`;
+    html = `<span class="strip" data-cells="${cells}" style="width:${cells.length * w}px;background:${bg}"></span>`;
+    if (NS.strips.size > 20000) NS.strips.clear();
+    NS.strips.set(cells, html);
+  }
+  return html;
+};
+
+NS.stripTitle = function (event, labels) {
+  const strip = event.target.closest && event.target.closest(".strip");
+  if (!strip) return;
+  const i = Math.floor(event.offsetX / NS.CELL), s = strip.dataset.cells[i];
+  if (s !== undefined) strip.title = `${labels[i]}: ${NS.states[s] || s}`;
+};
+
 NS.render = async function () {
   const main = document.getElementById("main");
   main.onclick = null;

@@ -65,6 +65,7 @@
         <span class="cells">${NS.esc(data.files[0] || "")}${data.files.length > 1 ? " … " + NS.esc(data.files[data.files.length - 1]) : ""}</span></div>
       <div class="problems"></div>`;
     const box = main.querySelector(".problems");
+    box.onmousemove = (event) => NS.stripTitle(event, data.files);
     const answers = new Map();
     const answer = (i, which) => {
       const key = which + i;
@@ -85,7 +86,7 @@
           <span class="text" title="${NS.esc(data.text[i].slice(0, 300))}">${NS.esc(data.text[i].slice(0, 160))}</span>
           <span class="ans">${answer(i, "e")}</span><span class="ans${ok}">${answer(i, "m")}</span>
           <span class="share">${NS.pct(data.share[i])}</span><span class="rate">${NS.pct(rate)}</span>
-          <span class="cells">${NS.cellsHtml(data.cells[i], data.files)}</span></a>`;
+          <span class="cells">${NS.stripHtml(data.cells[i])}</span></a>`;
       });
     }
     let timer = null;
