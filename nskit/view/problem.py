@@ -123,7 +123,10 @@ def problem_page(index: BenchmarkIndex, position: int) -> dict[str, Any]:
             records.append((number, record))
         files.append({"label": file.label, "file": file.path.name})
     first = records[0][1] if records else {}
-    data_fields = frozenset(k for k in first if k not in GENERATED)
+    # The problem's data: what every file's record holds alike (input fields are copied into each output record).
+    data_fields = frozenset(
+        k for k in first if k not in GENERATED and all(k in r and r[k] == first[k] for _, r in records)
+    )
     generations: list[dict[str, Any] | None] = [None] * len(index.files)
     for number, record in records:
         file = index.files[number]

@@ -10,7 +10,7 @@ from typing import Any
 SEEDS = 4
 PROBLEMS = 12
 DISAGREE = 3
-"""Problem (0-based) whose rs1 record the judge calls right and the symbolic grader wrong."""
+"""Problem (0-based) whose rs1 record the symbolic grader calls right and the judge wrong."""
 TIR = 5
 """Problem whose records carry code-execution steps."""
 
