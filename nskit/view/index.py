@@ -59,7 +59,10 @@ class BenchmarkIndex:
     expected: list[Any] = field(default_factory=list)
     identities: list[Any] = field(default_factory=list)
     facets: dict[str, list[Any]] = field(default_factory=dict)
-    spellings: list[dict[int, str]] = field(default_factory=list)
+    majority_answers: list[str | None] = field(default_factory=list)
+    majority_shares: list[float] = field(default_factory=list)
+    majority_scores: list[float | None] = field(default_factory=list)
+    voting_files: int = 0
 
     @property
     def problems(self) -> int:
@@ -91,23 +94,28 @@ class BenchmarkIndex:
         The score is the problem's term of majority@N (symbolic column, else the judge's), 0-1; None when
         the files carry no verdict.
         """
-        voting = self.result.voting
-        if voting is None:
-            return [None] * self.problems, [0.0] * self.problems, [None] * self.problems
-        files = len(voting.files)
-        graded = [f for f in voting.files if f.graded]
-        column = 0 if graded else (1 if all(f.is_judged for f in voting.files) else None)
-        answers, shares, scores = [], [], []
-        for position, vote in enumerate(voting.majority_answers()):
-            key = vote.keys[0] if vote.keys else None
-            text = key if isinstance(key, str) or key is None else self.spellings[position].get(key, f"class {key}")
-            answers.append(text)
-            shares.append(vote.votes / files if files else 0.0)
-            scores.append(None if column is None else vote.score[column])
-        answers += [None] * (self.problems - len(answers))
-        shares += [0.0] * (self.problems - len(shares))
-        scores += [None] * (self.problems - len(scores))
-        return answers, shares, scores
+        pad = self.problems - len(self.majority_answers)
+        return (
+            self.majority_answers + [None] * pad,
+            self.majority_shares + [0.0] * pad,
+            self.majority_scores + [None] * pad,
+        )
+
+
+def _majority(result: BenchmarkResult, spellings: list[dict[int, str]]) -> tuple[list, list, list]:
+    """The per-problem majority vote of the voting files (the aggregator is not kept: the index is cached)."""
+    voting = result.voting
+    if voting is None:
+        return [], [], []
+    files = len(voting.files)
+    column = 0 if any(f.graded for f in voting.files) else (1 if all(f.is_judged for f in voting.files) else None)
+    answers, shares, scores = [], [], []
+    for position, vote in enumerate(voting.majority_answers()):
+        key = vote.keys[0] if vote.keys else None
+        answers.append(key if isinstance(key, str) or key is None else spellings[position].get(key, f"class {key}"))
+        shares.append(vote.votes / files if files else 0.0)
+        scores.append(None if column is None else vote.score[column])
+    return answers, shares, scores
 
 
 class _Collector:
@@ -158,6 +166,9 @@ def build_index(found: BenchmarkFiles) -> BenchmarkIndex:
     collector = _Collector(found)
     result = summarize_benchmark(found, read=collector.read)
     facets = {name: values for name, values in collector.facets.items() if any(v is not None for v in values)}
+    answers, shares, scores = _majority(result, collector.spellings)
+    voting_files = len(result.voting.files) if result.voting else 0
+    result.voting = None  # counters for every answer class: not needed any more, and not worth caching
     return BenchmarkIndex(
         name=found.name,
         found=found,
@@ -168,6 +179,9 @@ def build_index(found: BenchmarkFiles) -> BenchmarkIndex:
         expected=collector.expected,
         identities=collector.identities,
         facets=facets,
-        spellings=collector.spellings,
+        majority_answers=answers,
+        majority_shares=shares,
+        majority_scores=scores,
+        voting_files=voting_files,
     )
 

@@ -48,7 +48,7 @@ def list_payload(index: BenchmarkIndex) -> dict[str, Any]:
     return {
         "benchmark": index.name,
         "files": [f.label for f in index.files],
-        "voting": len(index.result.voting.files) if index.result.voting else 0,
+        "voting": index.voting_files,
         "id": [_json_value(v) for v in index.ids],
         "text": index.texts,
         "expected": [_json_value(v) for v in index.expected],

@@ -20,7 +20,8 @@ from nskit.metrics.discovery import find_benchmarks
 from nskit.metrics.render import table_cells
 from nskit.view.compare import compare_payload
 from nskit.view.fields import STATE_NAMES
-from nskit.view.index import BenchmarkIndex, build_index
+from nskit.view.cache import cached_index
+from nskit.view.index import BenchmarkIndex
 from nskit.view.listing import list_payload
 from nskit.view.problem import StaleIndex, problem_page
 
@@ -49,7 +50,7 @@ class Run:
             raise NotFound(f"{self.root} has no benchmark {number}")
         with self._lock:
             if rebuild or number not in self._indexes:
-                self._indexes[number] = build_index(self._found[number])
+                self._indexes[number] = cached_index(self._found[number])
             return self._indexes[number]
 
     def number(self, name: str) -> int | None:

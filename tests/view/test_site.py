@@ -128,3 +128,19 @@ def test_export_writes_every_page_and_nothing_into_the_output_dir(runs, tmp_path
 def test_answer_span(text, answer, found):
     span = answer_span(text, answer)
     assert (None if span is None else text[span[0] : span[1]]) == found
+
+
+def test_the_index_is_cached_outside_the_output_dir_until_a_file_changes(tmp_path, monkeypatch):
+    from nskit.metrics.discovery import find_benchmarks
+    from nskit.view.cache import cache_path, cached_index
+
+    root = write_run(tmp_path / "run")
+    (found,) = find_benchmarks(root)
+    first = cached_index(found)
+    assert cache_path(found.folder).is_file() and not str(cache_path(found.folder)).startswith(str(root))
+    monkeypatch.setattr("nskit.view.cache.build_index", lambda found: pytest.fail("rebuilt a fresh index"))
+    assert cached_index(found).texts == first.texts
+    monkeypatch.undo()
+    path = root / "eval-results" / "math" / "output.jsonl"
+    path.write_text(path.read_text().replace('"Level 1"', '"Level 9"'))  # same size: the mtime tells
+    assert "Level 9" in cached_index(found).facets["level"]
