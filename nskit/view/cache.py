@@ -19,7 +19,7 @@ from nskit.view.index import BenchmarkIndex, build_index
 
 log = logging.getLogger(__name__)
 
-VERSION = 1
+VERSION = 2
 """Bumped when BenchmarkIndex changes shape: older cache files are then ignored."""
 
 

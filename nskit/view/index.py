@@ -62,6 +62,7 @@ class BenchmarkIndex:
     majority_answers: list[str | None] = field(default_factory=list)
     majority_shares: list[float] = field(default_factory=list)
     majority_scores: list[float | None] = field(default_factory=list)
+    majority_tied: list[bool] = field(default_factory=list)
     voting_files: int = 0
 
     @property
@@ -88,8 +89,9 @@ class BenchmarkIndex:
         paths = ([now.greedy] if now.greedy else []) + [path for _, path in now.seeds]
         return paths == [f.path for f in self.files] and all(f.is_fresh() for f in self.files)
 
-    def majority(self) -> tuple[list[str | None], list[float], list[float | None]]:
-        """Per problem: the majority answer of the voting files, its vote share and its majority score.
+    def majority(self) -> tuple[list[str | None], list[float], list[float | None], list[bool]]:
+        """Per problem: the majority answer of the voting files, its vote share, its majority score and whether
+        other answers tie with it.
 
         The score is the problem's term of majority@N (symbolic column, else the judge's), 0-1; None when
         the files carry no verdict.
@@ -99,23 +101,25 @@ class BenchmarkIndex:
             self.majority_answers + [None] * pad,
             self.majority_shares + [0.0] * pad,
             self.majority_scores + [None] * pad,
+            self.majority_tied + [False] * pad,
         )
 
 
-def _majority(result: BenchmarkResult, spellings: list[dict[int, str]]) -> tuple[list, list, list]:
+def _majority(result: BenchmarkResult, spellings: list[dict[int, str]]) -> tuple[list, list, list, list]:
     """The per-problem majority vote of the voting files (the aggregator is not kept: the index is cached)."""
     voting = result.voting
     if voting is None:
-        return [], [], []
+        return [], [], [], []
     files = len(voting.files)
     column = 0 if any(f.graded for f in voting.files) else (1 if all(f.is_judged for f in voting.files) else None)
-    answers, shares, scores = [], [], []
+    answers, shares, scores, tied = [], [], [], []
     for position, vote in enumerate(voting.majority_answers()):
+        tied.append(len(vote.keys) > 1)
         key = vote.keys[0] if vote.keys else None
         answers.append(key if isinstance(key, str) or key is None else spellings[position].get(key, f"class {key}"))
         shares.append(vote.votes / files if files else 0.0)
         scores.append(None if column is None else vote.score[column])
-    return answers, shares, scores
+    return answers, shares, scores, tied
 
 
 class _Collector:
@@ -166,7 +170,7 @@ def build_index(found: BenchmarkFiles) -> BenchmarkIndex:
     collector = _Collector(found)
     result = summarize_benchmark(found, read=collector.read)
     facets = {name: values for name, values in collector.facets.items() if any(v is not None for v in values)}
-    answers, shares, scores = _majority(result, collector.spellings)
+    answers, shares, scores, tied = _majority(result, collector.spellings)
     voting_files = len(result.voting.files) if result.voting else 0
     result.voting = None  # counters for every answer class: not needed any more, and not worth caching
     return BenchmarkIndex(
@@ -182,6 +186,7 @@ def build_index(found: BenchmarkFiles) -> BenchmarkIndex:
         majority_answers=answers,
         majority_shares=shares,
         majority_scores=scores,
+        majority_tied=tied,
         voting_files=voting_files,
     )
 

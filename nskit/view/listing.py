@@ -39,7 +39,7 @@ def list_payload(index: BenchmarkIndex) -> dict[str, Any]:
     matrix = index.bits()
     correct = ((matrix & CORRECT) > 0).sum(axis=0) if matrix.size else np.zeros(index.problems, int)
     present = ((matrix & MISSING) == 0).sum(axis=0) if matrix.size else np.zeros(index.problems, int)
-    majority, share, score = index.majority()
+    majority, share, score, tied = index.majority()
     facets = {}
     for name, values in index.facets.items():
         labels = sorted({str(v) for v in values if v is not None})
@@ -58,6 +58,7 @@ def list_payload(index: BenchmarkIndex) -> dict[str, Any]:
         "majority": majority,
         "share": [round(s, 4) for s in share],
         "score": score,
+        "tied": tied,
         "flags": problem_flags(matrix),
         "facets": facets,
     }

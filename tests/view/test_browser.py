@@ -125,6 +125,16 @@ def test_filter_disagree_open_problem_and_switch_seeds(page, url):
     page.locator('section[data-run="0"] a.list-link').click()
     page.locator(".ns-vlist a.row").first.wait_for()
     assert page.locator(".count").inner_text() == f"{PROBLEMS} of {PROBLEMS} problems"
+    page.fill('input[name="q"]', "problem 11:")
+    page.wait_for_function("document.querySelector('.count').textContent.startsWith('1 of')")
+    page.fill('input[name="q"]', "")
+    page.select_option('select[name="f_level"]', "Level 1")
+    assert page.locator(".count").inner_text() == f"4 of {PROBLEMS} problems"  # problems 0, 3, 6, 9
+    page.select_option('select[name="f_level"]', "")
+    page.select_option('select[name="sort"]', "-rate")
+    assert page.locator(".ns-vlist a.row").first.get_attribute("data-p") == "0"  # right in every file
+    page.select_option('select[name="sort"]', "rate")
+    assert page.locator(".ns-vlist a.row").first.get_attribute("data-p") == "1"  # wrong in every file
     page.select_option('select[name="show"]', "disagree")
     assert page.locator(".count").inner_text() == f"1 of {PROBLEMS} problems"
     rows = page.locator(".ns-vlist a.row")

@@ -42,6 +42,7 @@ def test_cells_flags_and_majority(runs):
     assert data["flags"] == {"no_answer": [2, 4], "disagree": [DISAGREE], "grading_error": [6], "generation_error": [4]}
     assert data["majority"][0] == "\\frac{1}{2}" and data["share"][0] == 1.0 and data["score"][0] == 1.0
     assert data["majority"][2] is None and data["score"][2] == 0.0
+    assert data["tied"][DISAGREE] and not data["tied"][0]
     assert data["correct"][0] == SEEDS + 1 and data["correct"][1] == 0
     assert data["facets"]["level"]["values"] == ["Level 1", "Level 2", "Level 3"]
 

@@ -77,6 +77,13 @@ NS.COLORS = { c: "#2e9e4f", w: "#d64545", n: "#9aa3b2", d: "#f0a020", e: "#4b2a7
 NS.CELL = 10;
 NS.strips = new Map();
 
+NS.setCellWidth = function (files) {
+  // Cells shrink (to 3 px) so that up to ~200 files fit in one row.
+  const width = Math.max(3, Math.min(10, Math.floor(640 / Math.max(1, files))));
+  if (width !== NS.CELL) { NS.CELL = width; NS.strips.clear(); }
+  return width * files;
+};
+
 NS.stripHtml = function (cells) {
   // The cells of a list row as one element (a gradient per file), so long lists scroll without thousands of
   // nodes; the file under the mouse is named by NS.stripTitle.
@@ -84,8 +91,8 @@ NS.stripHtml = function (cells) {
   if (html === undefined) {
     const w = NS.CELL, stops = [];
     for (let i = 0; i < cells.length; i++) stops.push(`${NS.COLORS[cells[i]] || "#ccd"} ${i * w}px ${(i + 1) * w}px`);
-    const bg = `repeating-linear-gradient(to right, transparent 0 ${w - 1}px, #fff ${w - 1}px ${w}px), ` +
-               `linear-gradient(to right, ${stops.join(", ")})`;
+    const gap = w >= 6 ? `repeating-linear-gradient(to right, transparent 0 ${w - 1}px, #fff ${w - 1}px ${w}px), ` : "";
+    const bg = gap + `linear-gradient(to right, ${stops.join(", ")})`;
     html = `<span class="strip" data-cells="${cells}" style="width:${cells.length * w}px;background:${bg}"></span>`;
     if (NS.strips.size > 20000) NS.strips.clear();
     NS.strips.set(cells, html);

@@ -52,6 +52,7 @@
     const run = Number(match[1]), bench = Number(match[2]);
     const data = await NS.load(`r${run}/b${bench}/list`);
     NS.crumbs([["overview", "#/"], [data.benchmark, null]]);
+    const stripWidth = NS.setCellWidth(data.files.length);
     const facets = Object.entries(data.facets).map(([name, facet]) =>
       `<label>${NS.esc(name)} ${select("f_" + name, [["", "any"], ...facet.values.map((v) => [v, v])], query["f_" + name] || "")}</label>`).join("");
     main.innerHTML = `<div class="toolbar">
@@ -62,7 +63,7 @@
       <div class="legend">${Object.entries(NS.states).map(([s, name]) => `<span class="cell s-${s}"></span>${NS.esc(name)}`).join(" ")}</div>
       <div class="row head"><span class="num">#</span><span class="text">problem</span><span class="ans">expected</span>
         <span class="ans">majority</span><span class="share">votes</span><span class="rate">pass</span>
-        <span class="cells">${NS.esc(data.files[0] || "")}${data.files.length > 1 ? " … " + NS.esc(data.files[data.files.length - 1]) : ""}</span></div>
+        <span class="cells" style="width:${stripWidth}px">files (${data.files.length})</span></div>
       <div class="problems"></div>`;
     const box = main.querySelector(".problems");
     box.onmousemove = (event) => NS.stripTitle(event, data.files);
@@ -84,9 +85,9 @@
         const ok = data.score[i] == null ? "" : data.score[i] > 0.5 ? " ok" : " bad";
         return `<a class="row" href="#/r${run}/b${bench}/p${i}" data-p="${i}"><span class="num">${i + 1}</span>
           <span class="text" title="${NS.esc(data.text[i].slice(0, 300))}">${NS.esc(data.text[i].slice(0, 160))}</span>
-          <span class="ans">${answer(i, "e")}</span><span class="ans${ok}">${answer(i, "m")}</span>
+          <span class="ans">${answer(i, "e")}</span><span class="ans${ok}">${answer(i, "m")}${data.tied[i] ? ' <span class="meta">tie</span>' : ""}</span>
           <span class="share">${NS.pct(data.share[i])}</span><span class="rate">${NS.pct(rate)}</span>
-          <span class="cells">${NS.stripHtml(data.cells[i])}</span></a>`;
+          <span class="cells" style="width:${stripWidth}px">${NS.stripHtml(data.cells[i])}</span></a>`;
       });
     }
     let timer = null;
