@@ -172,6 +172,7 @@ def test_problem_sections_render_code_steps_and_reasoning(page, url):
     reasoning = page.locator('details[data-kind="markdown"]').first
     assert reasoning.locator("summary").inner_text() == "reasoning"
     assert reasoning.get_attribute("open") is None  # folded until asked for
+    shot(page, "problem-code")
     page.goto(f"{url}#/r0/b0/p7")
     page.locator('details[data-kind="tokens"]').wait_for(state="attached")
     assert page.locator('details[data-kind="tokens"] .tokens span').count() == 4
