@@ -4,15 +4,7 @@
 set -euo pipefail
 
 if ! [[ -x /usr/bin/chromium ]]; then
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install_browser: /usr/bin/chromium is missing and apt-get is not available; install chromium" >&2
-    exit 1
-  fi
-  sudo_cmd=()
-  if [[ "$(id -u)" != 0 ]]; then sudo_cmd=(sudo); fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  bash "$(dirname "$0")/apt_install.sh" install_browser chromium
 fi
 
 # It must start headless here (missing libraries or a sandbox problem show now, not as a test timeout).
