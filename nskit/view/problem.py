@@ -88,12 +88,16 @@ def generation_entry(label: str, file: str, record: Record, data_fields: frozens
     }
 
 
-def answer_groups(records: list[tuple[int, Record]]) -> list[dict[str, Any]]:
-    """Generations grouped by what they vote for (the majority@k classes), most votes first; no answer last."""
+def answer_groups(records: list[tuple[int, Record]], keys: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Generations grouped by what they vote for, most votes first, no answer last.
+
+    By default the key is the majority@k vote key (`answer_class`, else the normalised answer); `keys` gives one
+    key per record instead (the grader's classes).
+    """
     groups: dict[Any, dict[str, Any]] = {}
-    for index, record in records:
+    for number, (index, record) in enumerate(records):
         fields = view_fields(record)
-        key = vote_key(fields)
+        key = vote_key(fields) if keys is None else keys[number]
         group = groups.get(key)
         if group is None:
             answer = record.get("predicted_answer")
@@ -109,19 +113,36 @@ def answer_groups(records: list[tuple[int, Record]]) -> list[dict[str, Any]]:
     return out
 
 
-def problem_page(index: BenchmarkIndex, position: int) -> dict[str, Any]:
-    """Everything the problem page shows for problem `position` (0-based) of the benchmark."""
+def grader_groups(index: BenchmarkIndex, position: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+    """The problem's answers grouped by the grader's equivalence (`1/2`, `0.5` and `\\frac{1}{2}` together)."""
+    from nskit.grading import equivalence_classes
+
+    records = _read(index, position)
+    answers = [None if r.get("predicted_answer") is None else str(r["predicted_answer"]) for _, r in records]
+    keys: list[Any] = [None] * len(records)
+    for number, members in enumerate(equivalence_classes(answers, timeout=timeout)):
+        for member in members:
+            keys[member] = number
+    return answer_groups(records, keys)
+
+
+def _read(index: BenchmarkIndex, position: int) -> list[tuple[int, Record]]:
+    """(file number, record) of problem `position` in every file that has it, one line read per file."""
     if not 0 <= position < index.problems:
         raise KeyError(f"{index.name} has no problem {position + 1} (it has {index.problems})")
     if not index.is_fresh():
         raise StaleIndex(f"the output files of {index.name} changed since they were indexed")
-    records: list[tuple[int, Record]] = []
-    files = []
-    for number, file in enumerate(index.files):
-        if position < len(file.offsets):
-            record = read_records_at(file.path, [file.offsets[position]])[0]
-            records.append((number, record))
-        files.append({"label": file.label, "file": file.path.name})
+    return [
+        (number, read_records_at(file.path, [file.offsets[position]])[0])
+        for number, file in enumerate(index.files)
+        if position < len(file.offsets)
+    ]
+
+
+def problem_page(index: BenchmarkIndex, position: int) -> dict[str, Any]:
+    """Everything the problem page shows for problem `position` (0-based) of the benchmark."""
+    records = _read(index, position)
+    files = [{"label": file.label, "file": file.path.name} for file in index.files]
     first = records[0][1] if records else {}
     # The problem's data: what every file's record holds alike (input fields are copied into each output record).
     data_fields = frozenset(

@@ -4,6 +4,7 @@ Data paths (the page asks for `data/<path>.js`):
 - `summary`: every run's benchmarks with their summarize tables;
 - `r<run>/b<benchmark>/list`: the problem list of one benchmark;
 - `r<run>/b<benchmark>/p<problem>`: one problem page;
+- `r<run>/b<benchmark>/g<problem>`: its answers grouped by the grader (asked for by a button; not exported);
 - `compare/b<benchmark>`: run 0 against run 1 for one benchmark (benchmark numbers are run 0's).
 """
 
@@ -23,7 +24,7 @@ from nskit.view.fields import STATE_NAMES
 from nskit.view.cache import cached_index
 from nskit.view.index import BenchmarkIndex
 from nskit.view.listing import list_payload
-from nskit.view.problem import StaleIndex, problem_page
+from nskit.view.problem import StaleIndex, grader_groups, problem_page
 
 
 class NotFound(KeyError):
@@ -137,11 +138,20 @@ class Site:
 
     @_route(r"r(\d+)/b(\d+)/p(\d+)")
     def problem(self, run: int, benchmark: int, problem: int) -> dict[str, Any]:
-        """One problem page (the index is rebuilt once when a file changed under it)."""
+        """One problem page."""
+        return self._problem(run, benchmark, problem, problem_page)
+
+    @_route(r"r(\d+)/b(\d+)/g(\d+)")
+    def grader(self, run: int, benchmark: int, problem: int) -> list[dict[str, Any]]:
+        """A problem's answers grouped by the grader's equivalence (served only: an export leaves it out)."""
+        return self._problem(run, benchmark, problem, grader_groups)
+
+    def _problem(self, run: int, benchmark: int, problem: int, build: Callable[[BenchmarkIndex, int], Any]) -> Any:
+        """`build(index, problem)`; the index is rebuilt once when a file changed under it."""
         try:
-            return problem_page(self.fresh_index(run, benchmark), problem)
+            return build(self.fresh_index(run, benchmark), problem)
         except StaleIndex:
-            return problem_page(self.run(run).index(benchmark, rebuild=True), problem)
+            return build(self.run(run).index(benchmark, rebuild=True), problem)
         except KeyError as exc:
             raise NotFound(str(exc)) from None
 

@@ -150,6 +150,9 @@ def test_filter_disagree_open_problem_and_switch_seeds(page, url):
     assert "4" in answer.inner_text()  # greedy answered 4 inside \boxed{}
     assert page.locator(".gen-head .label").inner_text() == "greedy"
     shot(page, "problem")
+    page.locator("button.regroup").click()
+    page.wait_for_function("document.querySelector('.grouping').textContent === \"by the grader's equivalence\"")
+    assert page.locator("table.groups tr.group").count() == 2  # 3 and 4 stay apart
 
     page.locator('.switch a.cell[data-i="2"]').click()
     generation = page.locator('.gen[data-label="rs1"]')
@@ -196,6 +199,8 @@ def test_export_opens_from_disk(page, runs, tmp_path):
     assert result.returncode == 0, result.stderr
     page.goto(f"{(out / 'index.html').as_uri()}#/r0/b0/p0")
     page.locator(".gen .generation mark.answer .katex").wait_for()
+    page.locator("button.regroup").click()
+    page.wait_for_function("document.querySelector('.grouping').textContent.includes('needs ns view')")
     page.goto(f"{(out / 'index.html').as_uri()}#/")
     page.locator("table.summary td").first.wait_for()
     shutil.rmtree(out)

@@ -145,3 +145,17 @@ def test_the_index_is_cached_outside_the_output_dir_until_a_file_changes(tmp_pat
     path = root / "eval-results" / "math" / "output.jsonl"
     path.write_text(path.read_text().replace('"Level 1"', '"Level 9"'))  # same size: the mtime tells
     assert "Level 9" in cached_index(found).facets["level"]
+
+
+def test_grader_groups_merge_equivalent_spellings(tmp_path):
+    root = write_run(tmp_path / "run")
+    path = root / "eval-results" / "math" / "output-rs0.jsonl"
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    lines[0]["predicted_answer"] = "0.5"
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    site = Site(root)
+    by_vote = site.payload("r0/b0/p0")["groups"]
+    assert [(g["answer"], len(g["members"])) for g in by_vote] == [("\\frac{1}{2}", SEEDS), ("0.5", 1)]
+    by_grader = site.payload("r0/b0/g0")
+    assert [(g["answer"], sorted(g["members"])) for g in by_grader] == [("\\frac{1}{2}", list(range(SEEDS + 1)))]
+    assert "r0/b0/g0" not in set(site.paths())

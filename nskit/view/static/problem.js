@@ -59,10 +59,11 @@
     const dataRows = Object.entries(data.data).map(([k, v]) => `<tr><th>${NS.esc(k)}</th><td>${
       typeof v === "string" && v.length > 200 ? `<details><summary>${NS.esc(v.slice(0, 80))}…</summary><div class="md">${NS.markdown(v)}</div></details>`
         : NS.esc(typeof v === "string" ? v : JSON.stringify(v))}</td></tr>`).join("");
-    const groups = data.groups.map((g) => `<tr class="group"><td class="ans">${NS.answerHtml(g.answer)}</td>
+    const groupRows = (list) => list.map((g) => `<tr class="group"><td class="ans">${NS.answerHtml(g.answer)}</td>
       <td>${g.members.length} (${NS.pct(g.members.length / labels.length)})</td>
       <td class="${g.correct == null ? "" : g.correct > 0.5 ? "ok" : "bad"}">${g.correct == null ? "–" : g.correct === 1 ? "✓" : g.correct === 0 ? "✗" : NS.pct(g.correct)}</td>
       <td>${g.members.map((i) => `<a class="cell s-${cells[i]}" data-i="${i}" href="#" title="${NS.esc(labels[i])}"></a>`).join("")}</td></tr>`).join("");
+    const groups = groupRows(data.groups);
     main.innerHTML = `<div class="pager">${p > 0 ? `<a href="${base}/p${p - 1}">← previous</a>` : ""}
         ${p + 1 < data.problems ? `<a href="${base}/p${p + 1}">next →</a>` : ""}</div>
       <section class="problem"><h2>problem ${p + 1}${data.id != null ? ` <span class="meta">${NS.esc(data.id)}</span>` : ""}</h2>
@@ -70,13 +71,25 @@
         <p class="expected">expected answer: ${NS.answerHtml(data.expected_answer)}</p>
         ${dataRows ? `<details class="data"><summary>data fields</summary><table class="kv">${dataRows}</table></details>` : ""}
       </section>
-      <section><h3>answers, grouped as majority@k counts them</h3>
+      <section><h3>answers, grouped <span class="grouping">as majority@k counts them</span>
+        <button class="regroup">group by the grader's equivalence</button></h3>
         <table class="groups"><thead><tr><th>answer</th><th>votes</th><th>correct</th><th>files</th></tr></thead><tbody>${groups}</tbody></table></section>
       <section><h3>generations</h3>
         <div class="switch"><button class="prev">←</button><span class="cells"></span><button class="next">→</button>
           <span class="current"></span></div>
         <div class="generation-box"></div></section>`;
     const box = main.querySelector(".generation-box");
+    main.querySelector(".regroup").onclick = async (event) => {
+      // Served only: the grader runs on the server (an export has no grader, and says so).
+      event.target.disabled = true;
+      try {
+        const grouped = await NS.load(`r${run}/b${bench}/g${p}`);
+        main.querySelector("table.groups tbody").innerHTML = groupRows(grouped);
+        main.querySelector(".grouping").textContent = "by the grader's equivalence";
+      } catch (error) {
+        main.querySelector(".grouping").textContent = "as majority@k counts them (the grader needs ns view's server: " + error.message + ")";
+      }
+    };
     function pick(i) {
       if (i < 0 || i >= labels.length) return;
       selected = i;
