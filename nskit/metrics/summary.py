@@ -111,7 +111,7 @@ def summarize_benchmark(
     on_file: Callable[[Path], None] | None = None,
     read: Callable[[Path], Sequence[MetricFields]] = read_fields,
 ) -> BenchmarkResult:
-    """Rows of one benchmark: `greedy` from output.jsonl, the seed rows from output-rs*.jsonl.
+    """Rows of one benchmark: `greedy` from the greedy file, the seed rows from the seed files.
 
     `read` reads one file's records (a caller that needs more fields than the metrics passes its own reader).
     """

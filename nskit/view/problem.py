@@ -9,21 +9,16 @@ from typing import Any
 
 from nskit.grading.extraction import last_boxed
 from nskit.metrics.fields import vote_key
-from nskit.records import Record
+from nskit.records import Record, schema
 from nskit.records.lines import read_records_at
 from nskit.view.fields import record_bits, state_char, verdict, view_fields
 from nskit.view.index import BenchmarkIndex
 from nskit.view.sections import SECTIONS
 
-GENERATED = frozenset(
-    {
-        "generation", "predicted_answer", "symbolic_correct", "is_correct", "judgement", "judge_correct",
-        "error", "grading_error", "judge_error", "num_generated_tokens", "num_input_tokens", "generation_time",
-        "generation_start_time", "generation_end_time", "finish_reason", "logprobs", "tokens", "top_logprobs",
-        "reasoning_content", "answer_class", "majority_votes", "total_votes", "predicted_answer_before_majority",
-        "passed", "code_steps", "num_code_executions", "code_stop_reason", "num_turns", "num_retries",
-    }
-)
+GENERATED = (schema.FIELDS - {schema.ID, schema.PROBLEM, schema.EXPECTED_ANSWER}) | {
+    "passed", "code_steps", "num_code_executions", "code_stop_reason", "num_turns", "reasoning_content", "tokens",
+    "top_logprobs",
+}
 """Fields written by generation, grading and judging; the rest of a record is the problem's data."""
 
 
@@ -83,6 +78,7 @@ def generation_entry(label: str, file: str, record: Record, data_fields: frozens
         "error": record.get("error"),
         "grading_error": record.get("grading_error"),
         "judge_error": record.get("judge_error"),
+        "judge_no_verdict": record.get(schema.JUDGE_NO_VERDICT),
         "generation": text,
         "sections": [s.as_json() for s in SECTIONS.sections(record, path, data_fields)],
     }

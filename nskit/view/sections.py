@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nskit.records import Record
+from nskit.records import Record, schema
 
 SHOWN_ELSEWHERE = frozenset(
     {
-        "problem", "expected_answer", "generation", "predicted_answer", "symbolic_correct", "is_correct",
-        "judge_correct", "passed", "error", "grading_error", "judge_error", "num_generated_tokens",
-        "num_input_tokens", "generation_time", "generation_start_time", "generation_end_time", "finish_reason",
+        schema.PROBLEM, schema.EXPECTED_ANSWER, schema.GENERATION, schema.PREDICTED_ANSWER, schema.SYMBOLIC_CORRECT,
+        schema.IS_CORRECT, schema.JUDGE_CORRECT, "passed", schema.ERROR, schema.GRADING_ERROR, schema.JUDGE_ERROR,
+        schema.JUDGE_NO_VERDICT, schema.NUM_GENERATED_TOKENS, schema.NUM_INPUT_TOKENS, schema.GENERATION_TIME,
+        schema.GENERATION_START_TIME, schema.GENERATION_END_TIME, schema.FINISH_REASON,
     }
 )
 """Fields the page shows in the generation's header or the problem's header, not as sections."""
@@ -128,13 +129,21 @@ def trajectory(record: Record, path: Path) -> Section | None:
     return Section("strategy trajectory", "json", present, fields=tuple(present))
 
 
+def _confidence(logprob: Any) -> float | None:
+    return round(math.exp(logprob), 4) if isinstance(logprob, (int, float)) else None
+
+
 @SECTIONS.register("tokens")
 def token_confidence(record: Record, path: Path) -> Section | None:
-    """Per-token confidence from inline token logs (`tokens` + `logprobs`, NeMo-Skills style)."""
-    tokens, logprobs = record.get("tokens"), record.get("logprobs")
-    if not isinstance(tokens, list) or not isinstance(logprobs, list) or len(tokens) != len(logprobs) or not tokens:
+    """Per-token confidence from token logs: nskit's `logprobs` ([{token, logprob, top_logprobs}]) or
+    NeMo-Skills' parallel `tokens` and `logprobs` lists."""
+    tokens, logprobs = record.get("tokens"), record.get(schema.LOGPROBS)
+    if not isinstance(logprobs, list) or not logprobs:
         return None
-    pairs = [
-        [str(t), round(math.exp(lp), 4) if isinstance(lp, (int, float)) else None] for t, lp in zip(tokens, logprobs)
-    ]
+    if all(isinstance(entry, dict) for entry in logprobs):
+        pairs = [[str(e.get("token", "")), _confidence(e.get("logprob"))] for e in logprobs]
+    elif isinstance(tokens, list) and len(tokens) == len(logprobs):
+        pairs = [[str(t), _confidence(lp)] for t, lp in zip(tokens, logprobs)]
+    else:
+        return None
     return Section("token confidence", "tokens", pairs, open=False, fields=("tokens", "logprobs", "top_logprobs"))

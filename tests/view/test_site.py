@@ -159,3 +159,13 @@ def test_grader_groups_merge_equivalent_spellings(tmp_path):
     by_grader = site.payload("r0/b0/g0")
     assert [(g["answer"], sorted(g["members"])) for g in by_grader] == [("\\frac{1}{2}", list(range(SEEDS + 1)))]
     assert "r0/b0/g0" not in set(site.paths())
+
+
+def test_token_confidence_reads_nskit_logprobs(tmp_path):
+    root = write_run(tmp_path / "run")
+    path = root / "eval-results" / "math" / "output.jsonl"
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    lines[0]["logprobs"] = [{"token": "The", "logprob": 0.0, "top_logprobs": {}}, {"token": " 5", "logprob": -2.0}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    (section,) = [s for s in Site(root).payload("r0/b0/p0")["generations"][0]["sections"] if s["kind"] == "tokens"]
+    assert section["data"] == [["The", 1.0], [" 5", 0.1353]]

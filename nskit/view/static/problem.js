@@ -33,7 +33,7 @@
       g.seconds != null ? `${Number(g.seconds).toFixed(1)} s` : "",
       g.finish_reason ? `finish: ${NS.esc(g.finish_reason)}` : "",
     ].filter(Boolean).join(" · ");
-    const errors = [["error", g.error], ["grading error", g.grading_error], ["judge error", g.judge_error]]
+    const errors = [["error", g.error], ["grading error", g.grading_error], ["judge error", g.judge_error], ["judge gave no verdict", g.judge_no_verdict]]
       .filter(([, e]) => e).map(([n, e]) => `<div class="error">${n}: ${NS.esc(typeof e === "string" ? e : JSON.stringify(e))}</div>`).join("");
     return `<div class="gen" data-label="${NS.esc(g.label)}">
       <div class="gen-head"><span class="label">${NS.esc(g.label)}</span> <span class="meta">${NS.esc(g.file)}</span>
