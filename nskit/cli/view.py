@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from nskit.view import Site
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +38,7 @@ def register(app: typer.Typer) -> None:
         import threading
 
         from nskit.cli.errors import user_errors
+        from nskit.errors import UserError
         from nskit.view import Site, export_site, make_server
 
         with user_errors():
@@ -46,7 +50,7 @@ def register(app: typer.Typer) -> None:
             try:
                 server = make_server(site, host, port)
             except OSError as exc:
-                raise ValueError(f"cannot serve on {host}:{port}: {exc.strerror} (choose another --port)") from None
+                raise UserError(f"cannot serve on {host}:{port}: {exc.strerror} (choose another --port)") from None
         threading.Thread(target=_warm, args=(site,), daemon=True).start()
         bound_host, bound_port = server.server_address[:2]
         typer.echo(f"ns view: serving {output_dir} on http://{bound_host}:{bound_port}/  (Ctrl-C to stop)", err=False)
@@ -58,15 +62,15 @@ def register(app: typer.Typer) -> None:
             server.server_close()
 
 
-def _warm(site) -> None:  # type: ignore[no-untyped-def]
+def _warm(site: Site) -> None:
     """Index every benchmark in the background so that the first page finds them ready."""
     import logging
 
-    from nskit.records import RecordFileError
+    from nskit.errors import UserError
 
     for number, run in enumerate(site.runs):
         for benchmark in range(len(run.names)):
             try:
                 site.fresh_index(number, benchmark)
-            except (RecordFileError, OSError) as exc:  # the page reports it when it asks for this benchmark
+            except (UserError, OSError) as exc:  # the page reports it too, when it asks for this benchmark
                 logging.getLogger(__name__).warning("ns view: %s", exc)

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from nskit.errors import UserError
 from nskit.records import atomic_write_bytes
 from nskit.view.assets import data_script, static_files
 from nskit.view.site import Site
@@ -20,7 +21,7 @@ def export_site(site: Site, out: Path, on_path: Callable[[str], None] | None = N
     for run in site.runs:
         root = run.root.resolve()
         if out == root or root in out.parents:
-            raise ValueError(f"--export {out} is inside the viewed output dir {root}: the viewer never writes there")
+            raise UserError(f"--export {out} is inside the viewed output dir {root}: the viewer never writes there")
     for relative, source in static_files():
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
-from nskit.records import RecordFileError
+from nskit.errors import UserError
 from nskit.view.assets import data_script, failure_script, static_file
 from nskit.view.site import NotFound, Site
 
@@ -41,7 +41,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = data_script(path, self.site.payload(path))
         except NotFound as exc:
             body = failure_script(path, str(exc.args[0] if exc.args else exc))
-        except (RecordFileError, FileNotFoundError, OSError) as exc:
+        except (UserError, OSError) as exc:  # a bad output file: its name and line, on the page
             log.error("ns view: %s: %s", path, exc)
             body = failure_script(path, str(exc))
         self._send(HTTPStatus.OK, body, "text/javascript")

@@ -169,3 +169,25 @@ def test_token_confidence_reads_nskit_logprobs(tmp_path):
     path.write_text("".join(json.dumps(r) + "\n" for r in lines))
     (section,) = [s for s in Site(root).payload("r0/b0/p0")["generations"][0]["sections"] if s["kind"] == "tokens"]
     assert section["data"] == [["The", 1.0], [" 5", 0.1353]]
+
+
+def test_a_malformed_file_is_reported_on_the_page_with_file_and_line(tmp_path):
+    import threading
+    import urllib.request
+
+    from nskit.view import make_server
+
+    root = write_run(tmp_path / "run")
+    path = root / "eval-results" / "math" / "output-rs1.jsonl"
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2][:40]
+    path.write_text("\n".join(lines) + "\n")
+    server = make_server(Site(root), "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/data/summary.js") as response:
+            body = response.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert body.startswith('NS.fail("summary",') and "output-rs1.jsonl:3: malformed JSON" in body
