@@ -96,16 +96,19 @@ def code_steps(record: Record, path: Path) -> Section | None:
     return Section(f"code execution ({len(rows)} step(s))", "code_steps", rows, fields=("code_steps", *extra))
 
 
-_EXECUTION_FIELDS = ("status", "execution_output", "stdout", "stderr", "test_results", "tests", "execution", "num_tests_passed", "num_tests")
+_EXECUTION_FIELDS = (
+    "status", "execution_error", "execution_time", "execution_output", "stdout", "stderr", "test_results", "tests",
+    "num_tests_passed", "num_tests",
+)
 
 
 @SECTIONS.register("execution")
 def execution(record: Record, path: Path) -> Section | None:
-    """The execution judge's report for code benchmarks (status, output, per-test results)."""
+    """The execution judge's report for code benchmarks (status, error, time, output, per-test results)."""
     present = {k: record[k] for k in _EXECUTION_FIELDS if record.get(k) not in (None, "", [], {})}
     if not present:
         return None
-    return Section("execution", "json", present, fields=tuple(present))
+    return Section("execution", "table", present, fields=tuple(present))
 
 
 @SECTIONS.register("judgement")

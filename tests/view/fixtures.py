@@ -87,3 +87,27 @@ def write_run(root: Path, *, flipped: bool = False, benchmark: str = "math") -> 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     """Every file under `root` with its size and modification time (to check that nothing was written)."""
     return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.rglob("*"))}
+
+
+def write_code_run(root: Path, benchmark: str = "mbpp") -> Path:
+    """A code benchmark graded by execution (`passed`, `status`, ...): 3 problems, greedy and 2 seeds."""
+    folder = root / "eval-results" / benchmark
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, seed in {"output.jsonl": 0, "output-rs0.jsonl": 0, "output-rs1.jsonl": 1}.items():
+        lines = []
+        for problem in range(3):
+            program = f"def add(a, b):\n    return a + b + {(problem + seed) % 2}"
+            passed = (problem + seed) % 2 == 0
+            lines.append(json.dumps({
+                "id": f"task{problem}",
+                "problem": f"Write `add(a, b)` for task {problem}.",
+                "test_code": "assert add(1, 2) == 3",
+                "generation": f"Here it is:\n```python\n{program}\n```\n",
+                "predicted_answer": program,
+                "passed": passed,
+                "status": "passed" if passed else "failed",
+                "execution_error": None if passed else "AssertionError",
+                "execution_time": 0.02,
+            }))
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import REPO, ns
-from tests.view.fixtures import DISAGREE, PROBLEMS, SEEDS, TIR, snapshot, write_run
+from tests.view.fixtures import DISAGREE, PROBLEMS, SEEDS, TIR, snapshot, write_code_run, write_run
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
     base = tmp_path_factory.mktemp("view")
-    a, b = write_run(base / "a"), write_run(base / "b", flipped=True)
+    a, b = write_code_run(write_run(base / "a")), write_run(base / "b", flipped=True)
     return a, b, snapshot(a)
 
 
@@ -98,7 +98,7 @@ def test_overview_numbers_equal_summarize_results_json(page, url, runs, tmp_path
     assert result.returncode == 0, result.stderr
     metrics = json.loads((tmp_path / "metrics.json").read_text())["math"]
     page.goto(url)
-    table = page.locator('section[data-run="0"] table.summary')
+    table = page.locator('section[data-run="0"] .bench[data-bench="math"] table.summary')
     table.wait_for()
     shot(page, "overview")
     checked = 0
@@ -122,7 +122,7 @@ def test_overview_numbers_equal_summarize_results_json(page, url, runs, tmp_path
 
 def test_filter_disagree_open_problem_and_switch_seeds(page, url):
     page.goto(url)
-    page.locator('section[data-run="0"] a.list-link').click()
+    page.locator('section[data-run="0"] .bench[data-bench="math"] a.list-link').click()
     page.locator(".ns-vlist a.row").first.wait_for()
     assert page.locator(".count").inner_text() == f"{PROBLEMS} of {PROBLEMS} problems"
     page.fill('input[name="q"]', "problem 11:")
@@ -179,6 +179,15 @@ def test_problem_sections_render_code_steps_and_reasoning(page, url):
     page.goto(f"{url}#/r0/b0/p7")
     page.locator('details[data-kind="tokens"]').wait_for(state="attached")
     assert page.locator('details[data-kind="tokens"] .tokens span').count() == 4
+
+
+def test_code_benchmark_shows_the_program_and_its_execution(page, url):
+    page.goto(f"{url}#/r0/b1/p1")
+    page.locator(".gen .generation").wait_for()
+    assert "def add(a, b):" in page.locator(".gen .generation pre mark.answer").inner_text()
+    assert "bad" in page.locator('.gen [data-verdict="passed"]').get_attribute("class")
+    assert "AssertionError" in page.locator('details[data-kind="table"]').inner_text()
+    shot(page, "problem-code-benchmark")
 
 
 def test_compare_shows_flipped_problems_first(page, url):

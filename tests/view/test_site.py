@@ -191,3 +191,18 @@ def test_a_malformed_file_is_reported_on_the_page_with_file_and_line(tmp_path):
         server.shutdown()
         server.server_close()
     assert body.startswith('NS.fail("summary",') and "output-rs1.jsonl:3: malformed JSON" in body
+
+
+def test_code_benchmarks_use_the_execution_verdict(tmp_path):
+    from tests.view.fixtures import write_code_run
+
+    root = write_code_run(tmp_path / "run")
+    site = Site(root)
+    data = site.payload("r0/b0/list")
+    assert data["cells"] == ["ccw", "wwc", "ccw"]
+    generation = site.payload("r0/b0/p1")["generations"][0]
+    assert (generation["correct"], generation["passed"], generation["state"]) == (False, False, "w")
+    start, end = generation["span"]
+    assert generation["generation"][start:end] == generation["predicted_answer"]
+    (execution,) = [s for s in generation["sections"] if s["title"] == "execution"]
+    assert execution["data"] == {"status": "failed", "execution_error": "AssertionError", "execution_time": 0.02}

@@ -53,6 +53,7 @@
     const base = `#/r${run}/b${bench}`;
     NS.crumbs([["overview", "#/"], [data.benchmark, base], [`problem ${p + 1} of ${data.problems}`, null]]);
     const first = data.generations.findIndex((g) => g);
+    const code = data.generations.some((g) => g && g.passed != null);  // graded by execution: no math grader
     let selected = query.g != null ? Number(query.g) : first;
     const cells = data.generations.map((g) => g ? g.state : "m").join("");
     const labels = data.files.map((f) => f.label);
@@ -68,18 +69,18 @@
         ${p + 1 < data.problems ? `<a href="${base}/p${p + 1}">next →</a>` : ""}</div>
       <section class="problem"><h2>problem ${p + 1}${data.id != null ? ` <span class="meta">${NS.esc(data.id)}</span>` : ""}</h2>
         <div class="md">${NS.markdown(data.problem)}</div>
-        <p class="expected">expected answer: ${NS.answerHtml(data.expected_answer)}</p>
+        ${data.expected_answer != null ? `<p class="expected">expected answer: ${NS.answerHtml(data.expected_answer)}</p>` : ""}
         ${dataRows ? `<details class="data"><summary>data fields</summary><table class="kv">${dataRows}</table></details>` : ""}
       </section>
       <section><h3>answers, grouped <span class="grouping">as majority@k counts them</span>
-        <button class="regroup">group by the grader's equivalence</button></h3>
+        ${code ? "" : `<button class="regroup">group by the grader's equivalence</button>`}</h3>
         <table class="groups"><thead><tr><th>answer</th><th>votes</th><th>correct</th><th>files</th></tr></thead><tbody>${groups}</tbody></table></section>
       <section><h3>generations</h3>
         <div class="switch"><button class="prev">←</button><span class="cells"></span><button class="next">→</button>
           <span class="current"></span></div>
         <div class="generation-box"></div></section>`;
     const box = main.querySelector(".generation-box");
-    main.querySelector(".regroup").onclick = async (event) => {
+    if (!code) main.querySelector(".regroup").onclick = async (event) => {
       // Served only: the grader runs on the server (an export has no grader, and says so).
       event.target.disabled = true;
       try {

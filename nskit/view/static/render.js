@@ -21,9 +21,14 @@
   NS.math = function (tex, display) { return katexHtml(tex, !!display); };
 
   NS.answerHtml = function (answer) {
-    // A short answer: typeset when it looks like TeX, else plain text.
+    // A short answer: typeset when it looks like TeX, else plain text; a program (code benchmarks) as code.
     if (answer == null) return '<span class="none">no answer</span>';
     const text = String(answer);
+    if (text.includes("\n") || text.length > 80) {
+      const lines = text.split("\n").length;
+      return `<code title="${NS.esc(text.slice(0, 2000))}">${NS.esc(text.split("\n")[0].slice(0, 60))}</code>` +
+             ` <span class="meta">(${lines} line${lines === 1 ? "" : "s"})</span>`;
+    }
     return /[\\^_{}]/.test(text) ? katexHtml(text, false) : NS.esc(text);
   };
 
