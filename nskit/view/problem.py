@@ -17,7 +17,8 @@ from nskit.view.sections import SECTIONS
 
 GENERATED = (schema.FIELDS - {schema.ID, schema.PROBLEM, schema.EXPECTED_ANSWER}) | {
     "passed", "code_steps", "num_code_executions", "code_stop_reason", "num_turns", "reasoning_content", "tokens",
-    "top_logprobs",
+    "top_logprobs", "num_reasoning_tokens", "num_answer_tokens", "reward_model_score", "status", "execution_error",
+    "execution_time",
 }
 """Fields written by generation, grading and judging; the rest of a record is the problem's data."""
 
@@ -73,6 +74,8 @@ def generation_entry(label: str, file: str, record: Record, data_fields: frozens
         "passed": record.get("passed"),
         "tokens": record.get("num_generated_tokens"),
         "input_tokens": record.get("num_input_tokens"),
+        "reasoning_tokens": record.get("num_reasoning_tokens"),
+        "reward": record.get("reward_model_score"),
         "seconds": _seconds(record),
         "finish_reason": record.get("finish_reason"),
         "error": record.get("error"),

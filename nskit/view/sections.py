@@ -21,7 +21,8 @@ SHOWN_ELSEWHERE = frozenset(
         schema.PROBLEM, schema.EXPECTED_ANSWER, schema.GENERATION, schema.PREDICTED_ANSWER, schema.SYMBOLIC_CORRECT,
         schema.IS_CORRECT, schema.JUDGE_CORRECT, "passed", schema.ERROR, schema.GRADING_ERROR, schema.JUDGE_ERROR,
         schema.JUDGE_NO_VERDICT, schema.NUM_GENERATED_TOKENS, schema.NUM_INPUT_TOKENS, schema.GENERATION_TIME,
-        schema.GENERATION_START_TIME, schema.GENERATION_END_TIME, schema.FINISH_REASON,
+        schema.GENERATION_START_TIME, schema.GENERATION_END_TIME, schema.FINISH_REASON, "num_reasoning_tokens",
+        "reward_model_score",
     }
 )
 """Fields the page shows in the generation's header or the problem's header, not as sections."""

@@ -29,7 +29,9 @@
     if (!g) return `<div class="gen missing">this file has no record for this problem</div>`;
     const meta = [
       g.tokens != null ? `${g.tokens} tokens` : "",
+      g.reasoning_tokens != null ? `${g.reasoning_tokens} of them reasoning` : "",
       g.input_tokens != null ? `${g.input_tokens} prompt tokens` : "",
+      g.reward != null ? `reward ${Number(g.reward).toFixed(3)}` : "",
       g.seconds != null ? `${Number(g.seconds).toFixed(1)} s` : "",
       g.finish_reason ? `finish: ${NS.esc(g.finish_reason)}` : "",
     ].filter(Boolean).join(" · ");
