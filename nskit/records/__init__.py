@@ -1,7 +1,7 @@
 """The only code that reads and writes data and output files: JSONL streaming, atomic replace, resume state."""
 
 from nskit.records import layout, schema
-from nskit.records.atomic import atomic_write_bytes, atomic_write_text, atomic_writer
+from nskit.records.atomic import atomic_directory, atomic_write_bytes, atomic_write_text, atomic_writer
 from nskit.records.errors import RecordFileError
 from nskit.records.jsonl import (
     Record,
@@ -16,6 +16,7 @@ from nskit.records.partial import POSITION_KEY, PartialOutput
 
 __all__ = [
     "POSITION_KEY",
+    "atomic_directory",
     "PartialOutput",
     "Record",
     "RecordFileError",
