@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-
 from nskit.records import atomic_directory
 
 
