@@ -206,3 +206,18 @@ def test_code_benchmarks_use_the_execution_verdict(tmp_path):
     assert generation["generation"][start:end] == generation["predicted_answer"]
     (execution,) = [s for s in generation["sections"] if s["title"] == "execution"]
     assert execution["data"] == {"status": "failed", "execution_error": "AssertionError", "execution_time": 0.02}
+
+
+def test_a_short_seed_file_shows_missing_cells_and_greedy_alone_votes(tmp_path):
+    root = write_run(tmp_path / "run")
+    folder = root / "eval-results" / "math"
+    short = folder / f"output-rs{SEEDS - 1}.jsonl"
+    short.write_text("".join(line + "\n" for line in short.read_text().splitlines()[:-1]))
+    site = Site(root)
+    data = site.payload("r0/b0/list")
+    assert data["cells"][-1][-1] == "m" and data["present"][-1] == SEEDS
+    assert site.payload(f"r0/b0/p{PROBLEMS - 1}")["generations"][-1] is None
+    for seed in range(SEEDS):
+        (folder / f"output-rs{seed}.jsonl").unlink()
+    greedy = Site(root).payload("r0/b0/list")
+    assert greedy["files"] == ["greedy"] and greedy["share"][0] == 1.0 and greedy["majority"][1] == "7"
