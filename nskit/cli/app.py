@@ -17,6 +17,8 @@ COMMAND_MODULES = [
     "fill_majority",
     "llm_math_judge",
     "sandbox",
+    "collect",
+    "check_contamination",
 ]
 
 app = typer.Typer(

@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
         server_args: options.ServerArgs = "",
         server_address: options.ServerAddress = None,
         data_dir: options.DataDir = None,
+        split: options.Split = None,
         mirror: options.Mirror = None,
         num_jobs: Annotated[int, typer.Option("--num_jobs", help="split benchmark x seed chunks over N jobs (-1: one each)")] = 1,
         skip_greedy: Annotated[bool, typer.Option("--skip_greedy", help="only the sampled seeds")] = False,
@@ -72,7 +73,7 @@ def register(app: typer.Typer) -> None:
                 model=model, server_type=server_type, server_address=server_address, server_gpus=server_gpus,
                 server_nodes=server_nodes, server_args=shlex.split(server_args), skip_greedy=skip_greedy,
                 starting_seed=starting_seed, num_jobs=num_jobs, rerun_done=rerun_done, retry_errors=retry_errors,
-                overrides=overrides, expname=expname,
+                overrides=overrides, expname=expname, split=split,
             )
             plan = build_eval_plan(request)
             from nskit.cluster.executors import RunOptions, get_executor

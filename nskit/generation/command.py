@@ -39,15 +39,15 @@ class GenerateRequest:
     overrides: list[str] = field(default_factory=list)
 
 
-def parse_chunk_labels(text: str) -> list[Chunk]:
-    """`gsm8k:greedy,gsm8k:rs3` -> chunks (the form `ns eval` passes to its generation steps)."""
+def parse_chunk_labels(text: str, split: str | None = None) -> list[Chunk]:
+    """`gsm8k:greedy,gsm8k:rs3` -> chunks of `split` (the form `ns eval` passes to its generation steps)."""
     chunks = []
     for label in filter(None, (part.strip() for part in text.split(","))):
         name, _, kind = label.rpartition(":")
         if kind == "greedy" and name:
-            chunks.append(Chunk(name, None))
+            chunks.append(Chunk(name, None, split))
         elif kind.startswith("rs") and kind[2:].isdigit() and name:
-            chunks.append(Chunk(name, int(kind[2:])))
+            chunks.append(Chunk(name, int(kind[2:]), split))
         else:
             raise ValueError(f"bad chunk {label!r}: expected BENCHMARK:greedy or BENCHMARK:rsSEED")
     return chunks
@@ -101,8 +101,8 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
         if request.output_dir is None:
             raise ValueError("--chunks needs --output_dir")
         for chunk in request.chunks:
-            benchmark = get_benchmark(chunk.benchmark)
-            data_file = ensure_prepared(chunk.benchmark, request.data_dir)
+            benchmark = get_benchmark(chunk.benchmark, chunk.split)
+            data_file = ensure_prepared(chunk.benchmark, request.data_dir, split=chunk.split)
             config = chunk_config(overrides, chunk.seed, benchmark.prompt_config)
             jobs.append(make_job(config, data_file, chunk.output_file(request.output_dir), model))
     if not jobs:

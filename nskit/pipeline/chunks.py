@@ -12,20 +12,28 @@ class Chunk:
 
     benchmark: str
     seed: int | None
+    split: str | None = None
+    """None: the benchmark's default split (test)."""
 
     def output_file(self, output_dir: Path) -> Path:
-        """`<output_dir>/eval-results/<benchmark>/output.jsonl` or `output-rs{seed}.jsonl`."""
+        """`<output_dir>/eval-results/<benchmark>/output.jsonl` or `output-rs{seed}.jsonl` (see `benchmark_dir`)."""
         name = "output.jsonl" if self.seed is None else f"output-rs{self.seed}.jsonl"
-        return benchmark_dir(output_dir, self.benchmark) / name
+        return benchmark_dir(output_dir, self.benchmark, self.split) / name
 
     def label(self) -> str:
         """Short name for logs and job names."""
         return f"{self.benchmark}:{'greedy' if self.seed is None else f'rs{self.seed}'}"
 
 
-def benchmark_dir(output_dir: Path, benchmark: str) -> Path:
-    """Where one benchmark's output files go."""
-    return output_dir / "eval-results" / benchmark
+def results_dir(output_dir: Path, split: str | None = None) -> Path:
+    """`<output_dir>/eval-results` for the test split; `<output_dir>/<split>-results` for any other split, so
+    generations on training problems never mix with test results (nor enter their summary)."""
+    return output_dir / ("eval-results" if split in (None, "test") else f"{split}-results")
+
+
+def benchmark_dir(output_dir: Path, benchmark: str, split: str | None = None) -> Path:
+    """Where one benchmark's output files go (per split: see `results_dir`)."""
+    return results_dir(output_dir, split) / benchmark
 
 
 def parse_benchmarks(spec: str) -> list[tuple[str, int]]:
@@ -53,6 +61,7 @@ def expand_chunks(
     skip_greedy: bool = False,
     starting_seed: int = 0,
     seeds: set[int] | None = None,
+    split: str | None = None,
 ) -> list[Chunk]:
     """Every chunk of a run: greedy (unless skipped) plus seeds starting_seed .. starting_seed+N-1 per benchmark.
 
@@ -61,10 +70,10 @@ def expand_chunks(
     chunks = []
     for name, count in benchmarks:
         if not skip_greedy:
-            chunks.append(Chunk(name, None))
+            chunks.append(Chunk(name, None, split))
         for seed in range(starting_seed, starting_seed + count):
             if seeds is None or seed in seeds:
-                chunks.append(Chunk(name, seed))
+                chunks.append(Chunk(name, seed, split))
     return chunks
 
 

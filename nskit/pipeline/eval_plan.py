@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nskit.config.cluster import ClusterConfig
-from nskit.pipeline.chunks import Chunk, benchmark_dir, expand_chunks, split_evenly
+from nskit.pipeline.chunks import Chunk, benchmark_dir, expand_chunks, results_dir, split_evenly
 from nskit.pipeline.plan import Plan, SandboxRequest, ServerRequest, Step
 
 MAX_SANDBOX_SESSIONS = 128
@@ -36,6 +36,8 @@ class EvalRequest:
     retry_errors: bool = False
     overrides: list[str] = field(default_factory=list)
     expname: str = "eval"
+    split: str | None = None
+    """None: each benchmark's default split (test); outputs of another split go to `<split>-results/`."""
 
 
 def has_gpu() -> bool:
@@ -72,12 +74,14 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     from nskit.datasets import get_benchmark
 
     for bench in names:
-        get_benchmark(bench)  # an unknown name fails here, before anything runs
+        get_benchmark(bench, request.split)  # an unknown name or split fails here, before anything runs
     data_args = ["--data_dir", str(request.data_dir)] if request.data_dir else []
+    data_args += ["--split", request.split] if request.split else []
     mirror_args = ["--mirror", str(request.mirror)] if request.mirror else []
     steps.append(Step(name="prepare-data", argv=["prepare_data", *names, *data_args, *mirror_args]))
 
-    chunks = expand_chunks(request.benchmarks, skip_greedy=request.skip_greedy, starting_seed=request.starting_seed)
+    chunks = expand_chunks(request.benchmarks, skip_greedy=request.skip_greedy, starting_seed=request.starting_seed,
+                           split=request.split)
     if not chunks:
         raise ValueError("nothing to generate: --skip_greedy with no seeds (use e.g. gsm8k:4)")
     sandbox = sandbox_request(request.overrides)
@@ -93,11 +97,12 @@ def build_eval_plan(request: EvalRequest) -> Plan:
             outputs=[str(c.output_file(request.output_dir)) for c in group],
         ))
     for bench in names:
-        files = str(benchmark_dir(request.output_dir, bench) / "output*.jsonl")
+        files = str(benchmark_dir(request.output_dir, bench, request.split) / "output*.jsonl")
         extraction = get_benchmark(bench).extraction
         steps.append(Step(name=f"grade-{bench}", argv=["grade", "--input_files", files, "--extraction", extraction],
                           after=generate_names))
-    steps.append(Step(name="summarize", argv=["summarize_results", str(request.output_dir)],
+    summarized = results_dir(request.output_dir, request.split)
+    steps.append(Step(name="summarize", argv=["summarize_results", str(summarized)],
                       after=[s.name for s in steps if s.name.startswith("grade-")]))
     server = None
     if request.server_address is None:
@@ -127,6 +132,8 @@ def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None
     argv = ["generate", "--chunks", ",".join(c.label() for c in chunks), "--output_dir", str(request.output_dir)]
     if request.data_dir:
         argv += ["--data_dir", str(request.data_dir)]
+    if request.split:
+        argv += ["--split", request.split]
     if model:
         argv += ["--model", model]
     if request.server_address:
