@@ -17,7 +17,7 @@ from nskit.training.textsim import ngrams, words
 
 
 @dataclass(frozen=True)
-class TestProblem:
+class HeldOutProblem:
     """One problem that must not be trained on: where it comes from and its normalized words."""
 
     source: str
@@ -34,21 +34,21 @@ def training_text(record: dict[str, Any], path: Path, line: int) -> str:
     raise RecordFileError(path, line, "a training line needs `messages` (SFT) or `problem`")
 
 
-def load_test_problems(files: dict[str, Path]) -> list[TestProblem]:
+def load_test_problems(files: dict[str, Path]) -> list[HeldOutProblem]:
     """The `problem` of every record of each test file (keyed by a label such as the benchmark name)."""
     problems = []
     for label, path in files.items():
         for line, record in iter_numbered(path):
             if not isinstance(record.get("problem"), str):
                 raise RecordFileError(path, line, "test record without a `problem` string")
-            problems.append(TestProblem(label, str(record.get("id", line)), tuple(words(record["problem"]))))
+            problems.append(HeldOutProblem(label, str(record.get("id", line)), tuple(words(record["problem"]))))
     if not problems:
         raise ValueError("no test problems to check against")
     return problems
 
 
 def check_contamination(
-    training_file: Path, tests: list[TestProblem], *, n: int = 10, threshold: float = 0.5
+    training_file: Path, tests: list[HeldOutProblem], *, n: int = 10, threshold: float = 0.5
 ) -> dict[str, Any]:
     """The overlap report: every (training line, test problem) pair flagged, with its n-gram overlap."""
     if n < 1 or not 0.0 < threshold <= 1.0:
