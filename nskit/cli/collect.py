@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
         Rejected: errors, empty or truncated trajectories, (with --drop_code_errors) failed code, ungraded or
         wrong answers, malformed TIR text, near duplicates, and solutions over the cap. See docs/collect.md.
         """
-        from nskit.records import write_jsonl
+        from nskit.records import jsonl_bytes, write_if_changed
         from nskit.training.collect import CollectSettings, collect, short_problems, write_collected
 
         with user_errors():
@@ -84,7 +84,7 @@ def register(app: typer.Typer) -> None:
                                                  "unsolved_file": str(unsolved_file)}
             write_collected(result, output_file, report)
             if short is not None and unsolved_file is not None:
-                write_jsonl(unsolved_file, short)
+                write_if_changed(unsolved_file, jsonl_bytes(short))  # unchanged bytes: a resumed round sees the same input
         typer.echo(summary_line(result.report, output_file, report))
 
 

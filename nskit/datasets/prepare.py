@@ -17,7 +17,7 @@ from nskit.datasets.download import fetch, resolve_mirror
 from nskit.datasets.errors import ConversionError
 from nskit.datasets.registry import get_benchmark
 from nskit.datasets.types import Benchmark, Record
-from nskit.records import atomic_write_bytes, dumps
+from nskit.records import jsonl_bytes, write_if_changed
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -75,11 +75,6 @@ def check_records(benchmark: Benchmark, records: Iterable[Record]) -> None:
         raise ConversionError(benchmark.name, f"converter produced {count} records, the adapter pins {benchmark.size}")
 
 
-def render(records: Iterable[Record]) -> bytes:
-    """The exact bytes of the output file: one JSON object per line, UTF-8."""
-    return "".join(dumps(record) + "\n" for record in records).encode("utf-8")
-
-
 def prepare_benchmark(
     name: str, data_dir: str | Path | None = None, mirror: str | Path | None = None, split: str | None = None
 ) -> PrepareResult:
@@ -87,11 +82,8 @@ def prepare_benchmark(
     benchmark = get_benchmark(name, split)
     path = output_path(name, data_dir, split)
     records = build_records(benchmark, resolve_mirror(mirror))
-    content = render(records)
-    if path.is_file() and path.stat().st_size == len(content) and path.read_bytes() == content:
-        return PrepareResult(name, path, len(records), changed=False)
-    atomic_write_bytes(path, content)
-    return PrepareResult(name, path, len(records), changed=True)
+    changed = write_if_changed(path, jsonl_bytes(records))
+    return PrepareResult(name, path, len(records), changed=changed)
 
 
 def describe(result: PrepareResult) -> str:

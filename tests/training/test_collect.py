@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,9 @@ def test_split_tool_turns_refuses_a_mismatch() -> None:
         split_tool_turns(TIR, 2, TAGS)
     with pytest.raises(TrajectoryFormatError, match="never closed"):
         split_tool_turns("```python\nx\n```\n```output\n4\n", 1, TAGS)
-    # A hallucinated output block (the model wrote it, nothing ran) is caught by the count.
+    # An output block the model wrote itself (nothing ran: 0 executions recorded) is caught by the count.
+    with pytest.raises(TrajectoryFormatError, match="1 output block"):
+        split_tool_turns(TIR, 0, TAGS)
     assert [m["role"] for m in split_tool_turns("no code", 0, TAGS)] == ["assistant"]
 
 
@@ -120,6 +123,11 @@ def test_cli_writes_sft_report_and_next_round(outputs: Path, tmp_path: Path) -> 
     # q1 (one distinct solution), q2, q3 (none) are short of 2; q6, q7 were never generated, so not asked again.
     assert [r["id"] for r in iter_jsonl(unsolved)] == ["q1", "q2", "q3"]
     assert set(next(iter_jsonl(unsolved))) == {"id", "problem", "expected_answer"}
+    # Collecting again from the same outputs leaves the next round's input untouched (its resume stays valid).
+    os.utime(unsolved, ns=(3_000_000_000, 3_000_000_000))
+    again = CliRunner().invoke(app, ["collect", str(outputs), "--output_file", str(sft), "--until_solved", "2",
+                                     "--problems", str(problems), "--unsolved_file", str(unsolved)])
+    assert again.exit_code == 0 and unsolved.stat().st_mtime_ns == 3_000_000_000
 
     bad = CliRunner().invoke(app, ["collect", str(outputs), "--output_file", str(sft), "--until_solved", "2"])
     assert bad.exit_code == 2 and "--until_solved K needs --unsolved_file and --problems" in bad.output
