@@ -41,6 +41,7 @@ def register(app: typer.Typer) -> None:
         import json
 
         from nskit.datasets import ensure_prepared, resolve_names
+        from nskit.errors import UserError
         from nskit.records import atomic_write_text
         from nskit.training.contamination import check_contamination, load_test_problems
 
@@ -49,7 +50,7 @@ def register(app: typer.Typer) -> None:
             files = {name: ensure_prepared(name, data_dir, mirror) for name in names}
             files.update({str(path): path for path in test_files or []})
             if not files:
-                raise ValueError("give --benchmarks and/or --test_file: the test problems to check against")
+                raise UserError("give --benchmarks and/or --test_file: the test problems to check against")
             report = check_contamination(training_file, load_test_problems(files), n=ngram, threshold=threshold)
             target = report_file or training_file.with_name(
                 training_file.name.removesuffix(".jsonl") + ".contamination.json")

@@ -60,15 +60,16 @@ def register(app: typer.Typer) -> None:
         Rejected: errors, empty or truncated trajectories, (with --drop_code_errors) failed code, ungraded or
         wrong answers, malformed TIR text, near duplicates, and solutions over the cap. See docs/collect.md.
         """
+        from nskit.errors import UserError
         from nskit.records import jsonl_bytes, write_if_changed
         from nskit.training.collect import CollectSettings, collect, short_problems, write_collected
 
         with user_errors():
             if (until_solved is None) != (unsolved_file is None) or (until_solved is not None and problems is None):
-                raise ValueError("--until_solved K needs --unsolved_file and --problems (and they need it)")
+                raise UserError("--until_solved K needs --unsolved_file and --problems (and they need it)")
             if until_solved is not None and until_solved < 1:
-                raise ValueError(f"--until_solved must be at least 1, got {until_solved}")
-            settings = CollectSettings(
+                raise UserError(f"--until_solved must be at least 1, got {until_solved}")
+            settings = CollectSettings.parse(
                 verdicts=tuple(name.strip() for name in correct_by.split(",") if name.strip()), combine=combine,
                 drop_code_errors=drop_code_errors, dedup_threshold=dedup_threshold, max_per_problem=max_per_problem,
                 prompt_config=prompt_config, system_message=system_message, code_tags=code_tags,

@@ -1,5 +1,6 @@
 """The only code that reads and writes data and output files: JSONL streaming, atomic replace, resume state."""
 
+from nskit.records import layout, schema
 from nskit.records.atomic import atomic_write_bytes, atomic_write_text, atomic_writer, write_if_changed
 from nskit.records.errors import RecordFileError
 from nskit.records.jsonl import (
@@ -11,7 +12,8 @@ from nskit.records.jsonl import (
     read_jsonl,
     write_jsonl,
 )
-from nskit.records.partial import POSITION_KEY, PartialOutput, partial_path
+from nskit.records.layout import partial_path
+from nskit.records.partial import POSITION_KEY, PartialOutput
 
 __all__ = [
     "POSITION_KEY",
@@ -25,8 +27,10 @@ __all__ = [
     "iter_jsonl",
     "iter_numbered",
     "jsonl_bytes",
+    "layout",
     "partial_path",
     "read_jsonl",
+    "schema",
     "write_if_changed",
     "write_jsonl",
 ]

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from nskit.errors import UserError
 from nskit.generation.code_format import CODE_TAG_PRESETS
 from nskit.prompt.render import load_prompt_config
 from nskit.records import RecordFileError, iter_numbered, write_jsonl
+from nskit.records.layout import find_benchmarks
+from nskit.records.schema import EXPECTED_ANSWER, GENERATION, ID, PREDICTED_ANSWER, PROBLEM
 from nskit.training.textsim import NearDuplicates
 from nskit.training.trajectory import ToolTurns, TrajectoryFormatError, assistant_messages, trajectory_failure
 from nskit.training.verdicts import Combine, check_names, judged_correct
@@ -38,6 +41,15 @@ class CollectSettings(BaseModel):
     system_message: str | None = None
     code_tags: str = "markdown"
     tool_turns: ToolTurns = "split"
+
+    @classmethod
+    def parse(cls, **values: Any) -> CollectSettings:
+        """Validate once; a bad value is a `UserError` naming the setting and what is allowed."""
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+            raise UserError(f"bad collect settings: {problems}") from None
 
     @field_validator("verdicts")
     @classmethod
@@ -74,7 +86,7 @@ class CollectResult:
 
 def problem_key(record: dict[str, Any], path: Path, line: int) -> Any:
     """What identifies a problem across files and rounds: `id`, else the problem text."""
-    key = record.get("id", record.get("problem"))
+    key = record.get(ID, record.get(PROBLEM))
     if key is None or isinstance(key, (dict, list)):
         raise RecordFileError(path, line, "record has neither `id` nor `problem`, so its problem is unknown")
     return key
@@ -82,8 +94,6 @@ def problem_key(record: dict[str, Any], path: Path, line: int) -> Any:
 
 def input_files(paths: list[Path]) -> list[Path]:
     """Output files to read: files as given; for a folder, the greedy and seed files of every benchmark in it."""
-    from nskit.metrics.discovery import find_benchmarks
-
     files: list[Path] = []
     for path in paths:
         if path.is_file():
@@ -115,8 +125,11 @@ def collect(paths: list[Path], settings: CollectSettings) -> CollectResult:
             if 0 <= settings.max_per_problem <= len(problem.kept):
                 rejected["over_cap"] += 1
                 continue
-            messages = prompt.render(problem.record, settings.system_message)
-            problem.kept.append({"messages": messages + sft, "id": record.get("id"),
+            try:
+                messages = prompt.render(problem.record, settings.system_message)
+            except KeyError as exc:
+                raise RecordFileError(path, line, f"{exc.args[0]} (--prompt_config {settings.prompt_config})") from None
+            problem.kept.append({"messages": messages + sft, "id": record.get(ID),
                                  "metadata": _metadata(record, path, line)})
     lines = _round_robin([problem.kept for problem in problems.values()])
     report = _report(files, records, rejected, problems, settings)
@@ -139,15 +152,15 @@ def _judge(
     except TrajectoryFormatError:
         return "tir_format", []
     assert problem.seen is not None
-    if not problem.seen.add(record["generation"]):
+    if not problem.seen.add(record[GENERATION]):
         return "duplicate", []
     return None, sft
 
 
 def _metadata(record: dict[str, Any], path: Path, line: int) -> dict[str, Any]:
     return {
-        "expected_answer": record.get("expected_answer"),
-        "predicted_answer": record.get("predicted_answer"),
+        "expected_answer": record.get(EXPECTED_ANSWER),
+        "predicted_answer": record.get(PREDICTED_ANSWER),
         "source": f"{path}:{line}",
     }
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nskit.errors import UserError
 from nskit.records import RecordFileError, iter_numbered
 from nskit.training.textsim import ngrams, words
 
@@ -43,7 +44,7 @@ def load_test_problems(files: dict[str, Path]) -> list[HeldOutProblem]:
                 raise RecordFileError(path, line, "test record without a `problem` string")
             problems.append(HeldOutProblem(label, str(record.get("id", line)), tuple(words(record["problem"]))))
     if not problems:
-        raise ValueError("no test problems to check against")
+        raise UserError("no test problems to check against")
     return problems
 
 
@@ -52,7 +53,7 @@ def check_contamination(
 ) -> dict[str, Any]:
     """The overlap report: every (training line, test problem) pair flagged, with its n-gram overlap."""
     if n < 1 or not 0.0 < threshold <= 1.0:
-        raise ValueError(f"need n >= 1 and 0 < threshold <= 1, got n={n}, threshold={threshold}")
+        raise UserError(f"need n >= 1 and 0 < threshold <= 1, got n={n}, threshold={threshold}")
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     sizes = []
     for number, test in enumerate(tests):

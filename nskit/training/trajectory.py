@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from nskit.generation.code_format import CodeTags
+from nskit.records.schema import ERROR, FINISH_REASON, GENERATION
 
 ToolTurns = Literal["split", "inline"]
 """`split`: output blocks become `tool` messages; `inline`: one `assistant` message holds the whole text."""
@@ -19,12 +20,12 @@ ToolTurns = Literal["split", "inline"]
 
 def trajectory_failure(record: dict[str, Any], drop_code_errors: bool) -> str | None:
     """Why this generation cannot be training data (`error`, `empty`, `truncated`, `code_error`), or None."""
-    if record.get("error"):
+    if record.get(ERROR):
         return "error"
-    generation = record.get("generation")
+    generation = record.get(GENERATION)
     if not isinstance(generation, str) or not generation.strip():
         return "empty"
-    if record.get("finish_reason") == "length" or record.get("code_stop_reason") == "token_budget":
+    if record.get(FINISH_REASON) == "length" or record.get("code_stop_reason") == "token_budget":
         return "truncated"
     if drop_code_errors and any(step.get("status") != "ok" for step in record.get("code_steps") or ()):
         return "code_error"
@@ -66,7 +67,7 @@ def split_tool_turns(generation: str, executions: int, tags: CodeTags) -> list[d
 
 def assistant_messages(record: dict[str, Any], tags: CodeTags, tool_turns: ToolTurns) -> list[dict[str, str]]:
     """The assistant side of one record's conversation (TIR records split into tool turns unless `inline`)."""
-    generation = record["generation"]
+    generation = record[GENERATION]
     executions = record.get("num_code_executions")
     if tool_turns == "inline" or executions is None:
         return [{"role": "assistant", "content": generation}]

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
+from nskit.errors import UserError
 from nskit.judge.verdict import parse_verdict
+from nskit.records.schema import IS_CORRECT, JUDGE_CORRECT, JUDGEMENT, SYMBOLIC_CORRECT
 
 Verdict = Callable[[dict[str, Any]], "bool | None"]
 """A record -> True (correct), False (wrong), None (not graded this way)."""
@@ -17,17 +19,17 @@ Verdict = Callable[[dict[str, Any]], "bool | None"]
 
 def symbolic(record: dict[str, Any]) -> bool | None:
     """`symbolic_correct` (or the 2024 name `is_correct`)."""
-    value = record.get("symbolic_correct", record.get("is_correct"))
+    value = record.get(SYMBOLIC_CORRECT, record.get(IS_CORRECT))
     return None if value is None else bool(value)
 
 
 def judge(record: dict[str, Any]) -> bool | None:
     """`judge_correct`, else the verdict parsed from `judgement`."""
-    if record.get("judge_correct") is not None:
-        return bool(record["judge_correct"])
-    if record.get("judgement") is None:
+    if record.get(JUDGE_CORRECT) is not None:
+        return bool(record[JUDGE_CORRECT])
+    if record.get(JUDGEMENT) is None:
         return None
-    return parse_verdict(str(record["judgement"])).correct
+    return parse_verdict(str(record[JUDGEMENT])).correct
 
 
 def execution(record: dict[str, Any]) -> bool | None:
@@ -45,7 +47,7 @@ def check_names(names: Sequence[str]) -> list[str]:
     """The verdict names, checked against the registry (an unknown one lists the known ones)."""
     unknown = [name for name in names if name not in VERDICTS]
     if unknown or not names:
-        raise ValueError(f"unknown verdict(s) {unknown or names!r}: choose from {', '.join(VERDICTS)}")
+        raise UserError(f"unknown verdict(s) {unknown or names!r}: choose from {', '.join(VERDICTS)}")
     return list(names)
 
 

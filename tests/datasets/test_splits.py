@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from nskit.cli.app import app
 from nskit.datasets import get_benchmark, mirror_path
-from nskit.pipeline.chunks import Chunk
+from nskit.records.layout import Chunk
 from nskit.records import iter_jsonl
 from tests.helpers import ns
 
