@@ -139,3 +139,16 @@ def test_bad_line_names_file_and_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["collect", str(path), "--output_file", str(tmp_path / "sft.jsonl")])
     assert result.exit_code == 2 and f"{path}:2: malformed JSON" in result.output
     assert not (tmp_path / "sft.jsonl").exists()
+
+
+def test_bad_settings_are_one_line_errors(outputs: Path, tmp_path: Path) -> None:
+    sft = str(tmp_path / "sft.jsonl")
+    result = CliRunner().invoke(app, ["collect", str(outputs), "--output_file", sft, "--combine", "most"])
+    assert result.exit_code == 2 and "bad collect settings: combine: Input should be 'all' or 'any'" in result.output
+    result = CliRunner().invoke(app, ["collect", str(outputs), "--output_file", sft, "--correct_by", "symbolc"])
+    assert result.exit_code == 2 and "choose from symbolic, judge, execution" in result.output
+    # A prompt that needs a field the records lack names the file, the line and the field.
+    prompt = tmp_path / "prompt.yaml"
+    prompt.write_text("user: 'Solve {problem} in the style of {style}'\n")
+    result = CliRunner().invoke(app, ["collect", str(outputs), "--output_file", sft, "--prompt_config", str(prompt)])
+    assert result.exit_code == 2 and "output-rs0.jsonl:1: prompt needs field(s) ['style']" in result.output
