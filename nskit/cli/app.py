@@ -18,6 +18,8 @@ COMMAND_MODULES = [
     "llm_math_judge",
     "sandbox",
     "view",
+    "collect",
+    "check_contamination",
 ]
 
 app = typer.Typer(

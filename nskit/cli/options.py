@@ -28,6 +28,11 @@ DataDir = Annotated[Path | None, typer.Option("--data_dir", help="prepared bench
 Mirror = Annotated[
     Path | None, typer.Option("--mirror", help="offline copy of upstream files as DIR/<host>/<path> (or NSKIT_MIRROR)")
 ]
+Split = Annotated[
+    str | None,
+    typer.Option("--split", help="benchmark split (test, train, ...; default: each benchmark's own, test); "
+                 "outputs of a non-test split go to <output_dir>/<split>-results/"),
+]
 DryRun = Annotated[bool, typer.Option("--dry_run", help="print what would run, run nothing")]
 RerunDone = Annotated[bool, typer.Option("--rerun_done", help="generate files that are already complete again")]
 RetryErrors = Annotated[

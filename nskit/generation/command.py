@@ -88,8 +88,8 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
         if request.output_dir is None:
             raise UserError("--chunks needs --output_dir")
         for chunk in request.chunks:
-            benchmark = get_benchmark(chunk.benchmark)
-            data_file = ensure_prepared(chunk.benchmark, request.data_dir)
+            benchmark = get_benchmark(chunk.benchmark, chunk.split)
+            data_file = ensure_prepared(chunk.benchmark, request.data_dir, split=chunk.split)
             config = chunk_config(overrides, chunk.seed, benchmark.prompt_config)
             jobs.append(make_job(config, data_file, chunk.output_file(request.output_dir), model))
     if not jobs:
