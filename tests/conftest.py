@@ -1,4 +1,4 @@
-"""Session-wide fixtures: one real vLLM CPU server for the whole test session, the benchmark mirror."""
+"""Session-wide fixtures: real vLLM CPU servers (plain, and with the decoding processor), the benchmark mirror."""
 
 from __future__ import annotations
 
@@ -54,5 +54,30 @@ def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     spec = LaunchSpec(
         model=str(embedded_model_dir()), port=free_port(), extra_args=tuple(launch.args), env=launch.environment()
     )
+    with ServerProcess(get_server_type("vllm"), spec, log, health_timeout=600) as server:
+        yield server.base_url
+
+
+@pytest.fixture(scope="session")
+def decoding_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a real vLLM server that loads the decoding processor (eager, small KV cache).
+
+    Set NSKIT_TEST_DECODING_SERVER_ADDRESS to reuse one that already runs.
+    """
+    address = os.environ.get("NSKIT_TEST_DECODING_SERVER_ADDRESS")
+    if address:
+        yield address
+        return
+    from nskit.config.cluster import load_cluster_config
+    from nskit.decoding.request import server_args
+    from nskit.models.embedded import embedded_model_dir
+    from nskit.servers import LaunchSpec, ServerProcess, get_server_type
+    from nskit.servers.process import free_port
+
+    launch = load_cluster_config("local").server_launch("vllm")
+    args = [*launch.args, "--max-num-seqs", "8"]
+    spec = LaunchSpec(model=str(embedded_model_dir()), port=free_port(), extra_args=(*args, *server_args(args)),
+                      env={**launch.environment(), "VLLM_CPU_KVCACHE_SPACE": "1"})
+    log = tmp_path_factory.mktemp("vllm-decoding") / "server.log"
     with ServerProcess(get_server_type("vllm"), spec, log, health_timeout=600) as server:
         yield server.base_url

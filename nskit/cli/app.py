@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "fill_majority",
     "llm_math_judge",
     "sandbox",
+    "token_traces",
 ]
 
 app = typer.Typer(

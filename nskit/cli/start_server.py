@@ -26,6 +26,9 @@ def register(app: typer.Typer) -> None:
         cluster: options.Cluster = "local",
         config_dir: options.ConfigDir = None,
         log_file: Annotated[Path, typer.Option("--log_file", help="server log")] = Path("server.log"),
+        decoding: Annotated[
+            bool, typer.Option("--decoding/--no_decoding", help="vllm: load nskit's decoding knobs (docs/decoding.md)")
+        ] = True,
     ) -> None:
         """Start a server, print its address, and keep it up until Ctrl-C or SIGTERM."""
         import shlex
@@ -47,8 +50,13 @@ def register(app: typer.Typer) -> None:
                 model = str(embedded_model_dir())
             launch = config.server_launch(server_type)
             env = {**config.environment(), **launch.environment()}
+            args = [*launch.args, *shlex.split(server_args)]
+            if decoding and server_type == "vllm":
+                from nskit.decoding.request import server_args as decoding_args
+
+                args += decoding_args(args)
             spec = LaunchSpec(model=model, port=port or free_port(), gpus=server_gpus, nodes=server_nodes,
-                              extra_args=(*launch.args, *shlex.split(server_args)), env=env)
+                              extra_args=tuple(args), env=env)
         terminate_on_sigterm()
         server = ServerProcess(kind, spec, log_file.resolve(), health_timeout=launch.health_timeout)
         print(f"starting {server_type} server for {model} (log: {server.log_path})", flush=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from nskit.config.generation import InferenceConfig
+from nskit.decoding.request import logprobs_wanted, merge_fields, request_fields
 from nskit.prompt.render import Prompt
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ class Completion:
     logprobs: list[dict[str, Any]] | None = None
     stop_reason: str | int | None = None
     """What stopped it, when the server says (vLLM: the matched stop string or stop token id; None at EOS)."""
+    prompt_logprobs: list[dict[str, Any] | None] | None = None
+    """vLLM's per-prompt-token logprobs (`prompt_logprobs` in the request's extra body): {token id: logprob, rank}."""
 
 
 class RequestFailed(Exception):
@@ -209,7 +212,7 @@ class ModelClient:
     async def _request(
         self, model: str, prompt: Prompt, params: InferenceConfig, extra_body: dict[str, Any]
     ) -> Completion:
-        extra: dict[str, Any] = dict(extra_body)
+        extra: dict[str, Any] = merge_fields(extra_body, request_fields(params))
         if params.top_k != -1:
             extra["top_k"] = params.top_k
         if params.min_p > 0:
@@ -226,21 +229,22 @@ class ModelClient:
             stop=stop,
             extra_body=extra or None,
         )
+        top_logprobs = logprobs_wanted(params)
         if prompt.text is not None:
-            if params.top_logprobs is not None:
-                common["logprobs"] = params.top_logprobs
+            if top_logprobs is not None:
+                common["logprobs"] = top_logprobs
             response = await self._client.completions.create(prompt=prompt.text, **common)
             choice = response.choices[0]
             text = choice.text
-            logprobs = _completion_logprobs(choice.logprobs) if params.top_logprobs is not None else None
+            logprobs = _completion_logprobs(choice.logprobs) if top_logprobs is not None else None
         else:
-            if params.top_logprobs is not None:
+            if top_logprobs is not None:
                 common["logprobs"] = True
-                common["top_logprobs"] = params.top_logprobs
+                common["top_logprobs"] = top_logprobs
             response = await self._client.chat.completions.create(messages=prompt.messages, **common)
             choice = response.choices[0]
             text = choice.message.content or ""
-            logprobs = _chat_logprobs(choice.logprobs) if params.top_logprobs is not None else None
+            logprobs = _chat_logprobs(choice.logprobs) if top_logprobs is not None else None
         usage = response.usage
         return Completion(
             text=text,
@@ -249,6 +253,7 @@ class ModelClient:
             completion_tokens=usage.completion_tokens if usage else None,
             logprobs=logprobs,
             stop_reason=getattr(choice, "stop_reason", None),
+            prompt_logprobs=getattr(choice, "prompt_logprobs", None) or getattr(response, "prompt_logprobs", None),
         )
 
 

@@ -127,6 +127,10 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     try:
         model = await client.resolve_model()
         jobs = build_jobs(request, model, overrides)
+        if any(job.inference.knobs() for job in jobs):
+            from nskit.decoding.request import check_server_applies_knobs
+
+            await check_server_applies_knobs(client)
         strategy = select_strategy(settings)
         log.info("generation strategy: %s", strategy.name)
         async with strategy.open(settings) as solve:

@@ -103,9 +103,11 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     if request.server_address is None:
         launch = request.cluster.server_launch(request.server_type)
         env = launch.environment()
+        args = [*launch.args, *request.server_args]
         server = ServerRequest(
             server_type=request.server_type, model=str(model), gpus=request.server_gpus, nodes=request.server_nodes,
-            args=[*launch.args, *request.server_args], env=env, health_timeout=launch.health_timeout,
+            args=args + decoding_server_args(request.server_type, request.overrides, args), env=env,
+            health_timeout=launch.health_timeout,
         )
     return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox)
 
@@ -120,6 +122,17 @@ def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
     if not settings.code_execution or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
+
+
+def decoding_server_args(server_type: str, overrides: list[str], args: list[str]) -> list[str]:
+    """vLLM flags that load nskit's decoding processor, when the generation settings use a decoding knob."""
+    from nskit.config.generation import GenerationConfig
+    from nskit.config.overrides import build_config, parse_overrides
+    from nskit.decoding.request import server_args
+
+    if server_type != "vllm" or not build_config(GenerationConfig, parse_overrides(overrides)).inference.knobs():
+        return []
+    return server_args(args)
 
 
 def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None) -> list[str]:
