@@ -34,7 +34,8 @@ def register(app: typer.Typer) -> None:
         Re-running the same command resumes.
         """
         from nskit.generation.client import ServerDown
-        from nskit.generation.token_traces import TraceRequest, run_traces, traces_file
+        from nskit.generation.token_traces import TraceRequest, run_traces
+        from nskit.records.layout import traces_file
         from nskit.logs import setup_logging
 
         setup_logging()

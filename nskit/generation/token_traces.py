@@ -26,12 +26,10 @@ from nskit.generation.command import make_job
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.runner import RunSummary, run_jobs
 from nskit.prompt.render import Prompt, build_prompt
+from nskit.records.layout import traces_file
 from nskit.records.token_log import TOKEN_STEPS_FIELD, TokenSteps
 
 log = logging.getLogger(__name__)
-
-TRACES_DIR = "token-traces"
-
 
 @dataclass
 class TraceRequest:
@@ -45,11 +43,6 @@ class TraceRequest:
     data_dir: Path | None = None
     model: str | None = None
     overrides: list[str] = field(default_factory=list)
-
-
-def traces_file(output_dir: Path, benchmark: str) -> Path:
-    """Where the trace records of `benchmark` go (the `.tokens` log beside it)."""
-    return output_dir / TRACES_DIR / benchmark / "output.jsonl"
 
 
 def steps_from_prompt_logprobs(entries: list[dict[str, Any] | None], k: int) -> TokenSteps:

@@ -23,6 +23,7 @@ import numpy as np
 
 from nskit.records.atomic import atomic_writer
 from nskit.records.errors import RecordFileError
+from nskit.records.layout import token_log_path
 
 MAGIC = b"NTL1"
 _HEAD = struct.Struct("<4sII")
@@ -101,14 +102,6 @@ def decode_frame(body: bytes) -> tuple[int, TokenSteps]:
         chosen.astype(np.int64), probs.astype(np.float32), ranks.astype(np.int64),
         top_ids.reshape(n, k).astype(np.int64), top_probs.reshape(n, k).astype(np.float32),
     )
-
-
-def token_log_path(output: str | Path) -> Path:
-    """The sidecar of an output file: `output-rs0.jsonl` -> `output-rs0.tokens` (a `.tokens` path is itself)."""
-    output = Path(output)
-    if output.suffix == ".tokens":
-        return output
-    return output.with_suffix(".tokens") if output.suffix == ".jsonl" else output.with_name(output.name + ".tokens")
 
 
 def _frames(path: Path) -> Iterator[tuple[int, int, bytes]]:

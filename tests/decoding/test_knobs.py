@@ -74,7 +74,7 @@ def test_processor_follows_requests_as_the_batch_changes() -> None:
 
 
 def test_vllm_loads_the_processor_unless_its_flags_forbid_it() -> None:
-    from nskit.decoding.request import PROCESSOR, server_args
+    from nskit.decoding.launch import PROCESSOR, server_args
 
     assert server_args(["--enforce-eager"]) == ["--logits-processors", PROCESSOR]
     assert server_args(["--convert", "classify"]) == []  # pooling models refuse custom processors

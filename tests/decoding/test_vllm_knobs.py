@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from nskit.config.generation import InferenceConfig
-from nskit.decoding.request import DecodingUnavailable, check_server_applies_knobs
-from nskit.generation.client import ModelClient, RequestFailed
+from nskit.generation.decoding import DecodingUnavailable, check_server_applies_knobs
+from nskit.generation.client import ModelClient
+from nskit.generation.errors import RequestFailed
 from nskit.generation.token_steps import steps_from_logprobs
 from nskit.prompt.render import Prompt
 from nskit.records.token_log import TokenSteps

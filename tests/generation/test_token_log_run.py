@@ -16,7 +16,8 @@ from nskit.generation.command import make_job
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.runner import default_strategy, run_jobs
 from nskit.records import iter_jsonl
-from nskit.records.token_log import TOKEN_STEPS_FIELD, read_token_log, token_log_path
+from nskit.records.layout import token_log_path
+from nskit.records.token_log import TOKEN_STEPS_FIELD, read_token_log
 from tests.faults.helpers import write_problems
 
 pytestmark = pytest.mark.vllm

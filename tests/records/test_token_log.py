@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from nskit.records import RecordFileError
-from nskit.records.token_log import TokenLogWriter, TokenSteps, read_token_log, token_log_path
+from nskit.records.layout import token_log_path
+from nskit.records.token_log import TokenLogWriter, TokenSteps, read_token_log
 
 
 def make_steps(n: int, k: int, seed: int = 0, vocab: int = 49152) -> TokenSteps:

@@ -1,4 +1,4 @@
-"""What the knobs and the token log add to a request, and the check that a server really applies the knobs.
+"""What the decoding knobs and the token log add to a request, and the check that a server applies the knobs.
 
 vLLM ignores `vllm_xargs` that no loaded processor reads, and other servers refuse or ignore unknown fields, so
 before a run that uses knobs the client sends one probe that only a server loading nskit's processor refuses
@@ -9,20 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from nskit.config.generation import InferenceConfig
 from nskit.decoding.knobs import PROBE_ANSWER, PROBE_KEY, to_xargs
+from nskit.decoding.launch import PROCESSOR
+from nskit.errors import UserError
 
 if TYPE_CHECKING:
-    from nskit.config.generation import InferenceConfig
     from nskit.generation.client import ModelClient
 
-PROCESSOR = "nskit.decoding.processor:DecodingLogitsProcessor"
-"""What `--logits-processors` names on vLLM's command line."""
 
-_NO_CUSTOM_PROCESSORS = ("--convert", "--runner", "--task", "--speculative-config", "--speculative_config")
-"""vLLM refuses custom logits processors for pooling models and with speculative decoding."""
-
-
-class DecodingUnavailable(ValueError):
+class DecodingUnavailable(UserError):
     """The server does not apply nskit's decoding knobs (it does not load the logits processor)."""
 
 
@@ -53,24 +49,16 @@ def logprobs_wanted(params: InferenceConfig) -> int | None:
     return max(counts) if counts else None
 
 
-def server_args(args: list[str]) -> list[str]:
-    """The flags that make vLLM load the processor, or none when `args` already name one or forbid them."""
-    if any(arg.split("=", 1)[0] in (*_NO_CUSTOM_PROCESSORS, "--logits-processors", "--logits_processors") for arg in args):
-        return []
-    return ["--logits-processors", PROCESSOR]
-
-
 async def check_server_applies_knobs(client: ModelClient) -> None:
     """Raise DecodingUnavailable unless the server refuses the probe the way nskit's processor does."""
-    from nskit.config.generation import InferenceConfig
-    from nskit.generation.client import RequestFailed
+    from nskit.generation.errors import RequestFailed
     from nskit.prompt.render import Prompt
 
-    probe = InferenceConfig(tokens_to_generate=1)
     how = (f"start it with `ns start_server` / `ns eval` (server type vllm), or add `--logits-processors {PROCESSOR}` "
            "to its command line")
     try:
-        await client.generate(Prompt(messages=[], text="probe"), probe, extra_body={"vllm_xargs": {PROBE_KEY: True}})
+        await client.generate(Prompt(messages=[], text="probe"), InferenceConfig(tokens_to_generate=1),
+                              extra_body={"vllm_xargs": {PROBE_KEY: True}})
     except RequestFailed as exc:
         if PROBE_ANSWER in str(exc):
             return
@@ -79,6 +67,5 @@ async def check_server_applies_knobs(client: ModelClient) -> None:
             f"check ({exc}); {how}"
         ) from exc
     raise DecodingUnavailable(
-        f"the server at {client.base_url} ignores decoding knobs (it does not load nskit's logits processor): "
-        f"{how}"
+        f"the server at {client.base_url} ignores decoding knobs (it does not load nskit's logits processor): {how}"
     )
