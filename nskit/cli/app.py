@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "llm_math_judge",
     "sandbox",
     "token_traces",
+    "analyze_confidence",
 ]
 
 app = typer.Typer(
