@@ -96,3 +96,16 @@ def test_token_log_and_code_execution_do_not_mix() -> None:
 
     with pytest.raises(OverrideError, match="token_log.*code_execution"):
         build_config(GenerationConfig, {"code_execution": True, "inference": {"token_log": 5}})
+
+
+def test_sampling_knobs_on_a_greedy_file_are_refused_before_anything_runs(tmp_path) -> None:  # noqa: ANN001
+    from nskit.config.generation import GenerationConfig
+    from nskit.config.overrides import build_config
+    from nskit.errors import UserError
+    from nskit.generation.command import make_job
+
+    greedy = build_config(GenerationConfig, {"inference": {"edt": [0.8, 1.0, 1.0]}})
+    with pytest.raises(UserError, match="output.jsonl is generated greedily.*edt.*--skip_greedy"):
+        make_job(greedy, tmp_path / "in.jsonl", tmp_path / "output.jsonl", "m")
+    sampled = build_config(GenerationConfig, {"inference": {"edt": [0.8, 1.0, 1.0], "temperature": 0.7}})
+    assert make_job(sampled, tmp_path / "in.jsonl", tmp_path / "output-rs0.jsonl", "m").inference.edt == [0.8, 1.0, 1.0]
