@@ -57,8 +57,8 @@ async def check_server_applies_knobs(client: ModelClient) -> None:
     how = (f"start it with `ns start_server` / `ns eval` (server type vllm), or add `--logits-processors {PROCESSOR}` "
            "to its command line")
     try:
-        await client.generate(Prompt(messages=[], text="probe"), InferenceConfig(tokens_to_generate=1),
-                              extra_body={"vllm_xargs": {PROBE_KEY: True}})
+        probe = Prompt(messages=[{"role": "user", "content": "probe"}])
+        await client.generate(probe, InferenceConfig(tokens_to_generate=1), extra_body={"vllm_xargs": {PROBE_KEY: True}})
     except RequestFailed as exc:
         if PROBE_ANSWER in str(exc):
             return

@@ -114,7 +114,9 @@ def test_requests_in_flight_together_each_get_their_own_knobs(decoding_server: s
     assert np.all((sure_only.ranks == 1) | (sure_only.top1_probs() >= 0.9 - 1e-3))
 
 
-def test_servers_that_ignore_knobs_are_a_clear_error(decoding_server: str, vllm_server: str) -> None:
+def test_servers_that_ignore_knobs_are_a_clear_error(decoding_server: str) -> None:
+    from tests.judge.fake_openai import fake_openai
+
     async def check(address: str) -> None:
         client = ModelClient(address)
         try:
@@ -123,8 +125,15 @@ def test_servers_that_ignore_knobs_are_a_clear_error(decoding_server: str, vllm_
             await client.close()
 
     asyncio.run(check(decoding_server))
-    with pytest.raises(DecodingUnavailable, match="ignores decoding knobs.*--logits-processors"):
-        asyncio.run(check(vllm_server))
+    # An endpoint that answers (ignoring vllm_xargs, as vLLM without the processor does) or refuses the field
+    # (as OpenAI does): both stop the run before any record is generated.
+    with fake_openai(lambda prompt, attempt: (200, {}, "hello")) as endpoint:
+        with pytest.raises(DecodingUnavailable, match="ignores decoding knobs.*--logits-processors"):
+            asyncio.run(check(endpoint.base_url))
+    refusal = "Unrecognized request argument supplied: vllm_xargs"
+    with fake_openai(lambda prompt, attempt: (400, {}, refusal)) as endpoint:
+        with pytest.raises(DecodingUnavailable, match=f"refused the check.*{refusal}"):
+            asyncio.run(check(endpoint.base_url))
 
 
 def test_bad_knob_for_a_greedy_request_is_refused_by_the_server(decoding_server: str) -> None:
