@@ -1,4 +1,5 @@
-"""Turn a server's per-step logprobs (tokens sent as `token_id:N`) into the `TokenSteps` of the token log."""
+"""Turn a server's logprobs into the `TokenSteps` of a token log: generated steps (tokens sent as `token_id:N`) and
+prompt tokens (vLLM's `prompt_logprobs`, for teacher-forced traces)."""
 
 from __future__ import annotations
 
@@ -38,5 +39,21 @@ def steps_from_logprobs(entries: list[dict[str, Any]], k: int) -> TokenSteps:
         better = sum(1 for lp, tid in alternatives if lp > entry["logprob"] and tid != chosen[i])
         ranks[i] = min(better + 1, k)
         for j, (lp, tid) in enumerate(alternatives):
+            top_ids[i, j], top_p[i, j] = tid, math.exp(lp)
+    return TokenSteps(chosen, chosen_p, ranks, top_ids, top_p)
+
+
+def steps_from_prompt_logprobs(entries: list[dict[str, Any] | None], k: int) -> TokenSteps:
+    """TokenSteps from vLLM prompt logprobs: each entry maps token id -> {logprob, rank}, the prompt token first."""
+    n = len(entries)
+    chosen, ranks = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    chosen_p, top_ids, top_p = np.zeros(n, np.float32), np.zeros((n, k), np.int64), np.zeros((n, k), np.float32)
+    for i, entry in enumerate(entries):
+        if not entry:
+            raise ValueError(f"prompt token {i} has no logprobs")
+        (token, first), *_ = entry.items()
+        chosen[i], chosen_p[i], ranks[i] = int(token), math.exp(first["logprob"]), int(first["rank"])
+        best = sorted(((v["logprob"], int(t)) for t, v in entry.items()), reverse=True)[:k]
+        for j, (lp, tid) in enumerate(best):
             top_ids[i, j], top_p[i, j] = tid, math.exp(lp)
     return TokenSteps(chosen, chosen_p, ranks, top_ids, top_p)

@@ -11,23 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from nskit.config.generation import GenerationConfig
 from nskit.config.overrides import build_config, parse_overrides
 from nskit.generation.client import ModelClient, RequestFailed, RetryPolicy
 from nskit.generation.command import make_job
 from nskit.generation.jobs import GenerationJob
-from nskit.generation.runner import RunSummary, run_jobs
+from nskit.generation.runner import RunSummary, Strategy, run_jobs
+from nskit.generation.token_steps import steps_from_prompt_logprobs
 from nskit.prompt.render import Prompt, build_prompt
 from nskit.records.layout import traces_file
-from nskit.records.token_log import TOKEN_STEPS_FIELD, TokenSteps
+from nskit.records.token_log import TOKEN_STEPS_FIELD
 
 log = logging.getLogger(__name__)
 
@@ -45,23 +43,7 @@ class TraceRequest:
     overrides: list[str] = field(default_factory=list)
 
 
-def steps_from_prompt_logprobs(entries: list[dict[str, Any] | None], k: int) -> TokenSteps:
-    """TokenSteps from vLLM prompt logprobs: each entry maps token id -> {logprob, rank}, the prompt token first."""
-    n = len(entries)
-    chosen, ranks = np.zeros(n, np.int64), np.zeros(n, np.int64)
-    chosen_p, top_ids, top_p = np.zeros(n, np.float32), np.zeros((n, k), np.int64), np.zeros((n, k), np.float32)
-    for i, entry in enumerate(entries):
-        if not entry:
-            raise ValueError(f"prompt token {i} has no logprobs")
-        (token, first), *_ = entry.items()
-        chosen[i], chosen_p[i], ranks[i] = int(token), math.exp(first["logprob"]), int(first["rank"])
-        best = sorted(((v["logprob"], int(t)) for t, v in entry.items()), reverse=True)[:k]
-        for j, (lp, tid) in enumerate(best):
-            top_ids[i, j], top_p[i, j] = tid, math.exp(lp)
-    return TokenSteps(chosen, chosen_p, ranks, top_ids, top_p)
-
-
-def teacher_forced(solution_field: str, k: int):  # noqa: ANN201 - a runner.Strategy
+def teacher_forced(solution_field: str, k: int) -> Strategy:
     """The strategy that logs a record's reference solution token by token."""
 
     async def trace(client: ModelClient, job: GenerationJob, record: dict[str, Any]) -> dict[str, Any]:
