@@ -20,6 +20,8 @@ COMMAND_MODULES = [
     "view",
     "collect",
     "check_contamination",
+    "token_traces",
+    "analyze_confidence",
 ]
 
 app = typer.Typer(
