@@ -221,3 +221,21 @@ def test_a_short_seed_file_shows_missing_cells_and_greedy_alone_votes(tmp_path):
         (folder / f"output-rs{seed}.jsonl").unlink()
     greedy = Site(root).payload("r0/b0/list")
     assert greedy["files"] == ["greedy"] and greedy["share"][0] == 1.0 and greedy["majority"][1] == "7"
+
+
+def test_token_log_sidecar_shows_per_step_confidence(tmp_path):
+    from nskit.records.token_log import TokenLogWriter
+    from tests.records.test_token_log import make_steps
+
+    root = write_run(tmp_path / "run")
+    writer = TokenLogWriter(root / "eval-results" / "math" / "output-rs1.jsonl")
+    writer.open()
+    steps = make_steps(6, 4, seed=3)
+    writer.append(2, steps)
+    writer.close()
+    writer.finalize(range(PROBLEMS))
+    page = Site(root).payload("r0/b0/p2")
+    (section,) = [s for s in page["generations"][2]["sections"] if s["kind"] == "steps"]
+    assert section["data"]["probs"] == [round(float(p), 3) for p in steps.chosen_probs]
+    assert section["data"]["ranks"] == [int(r) for r in steps.ranks] and section["title"].startswith("token log (6 steps")
+    assert not any(s["kind"] == "steps" for s in page["generations"][1]["sections"])
