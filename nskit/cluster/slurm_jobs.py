@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shlex
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,6 +24,7 @@ from nskit.pipeline.plan import (
     Step,
     sandbox_address_arg,
 )
+from nskit.servers.launch import server_command_line
 
 Service = TypeVar("Service", ServerRequest, SandboxRequest)
 SERVER_PORT = f"{PORT_BASE} + SLURM_JOB_ID % {PORT_SPAN}"
@@ -172,10 +173,13 @@ def step_job(step: Step, plan: Plan, cluster: ClusterConfig, partition: str | No
     server = service_request(step.needs_server, plan.server_for(step), step, "a server")
     sandbox = service_request(step.needs_sandbox, plan.sandbox, step, "a sandbox")
     tasks: list[Task] = []
+    if server is not None and server.gpus is None and cluster.gpus_per_node:
+        server = replace(server, gpus=cluster.gpus_per_node)  # the server uses the GPUs its job asks for
     if server is not None:
         image = server_image(cluster, server.server_type)
+        shown = shlex.join(server_command_line(server, f"<{SERVER_PORT}>", python_for(image)))
         tasks.append(Task("server", server_task_command(server, python_for(image)), nodes=server.nodes,
-                          container=image, note=f"port {SERVER_PORT}"))
+                          container=image, note=f"port {SERVER_PORT}; runs {shown}"))
     if sandbox is not None:
         image = sandbox_image(cluster)
         tasks.append(Task("sandbox", sandbox_task_command(sandbox, python_for(image)), container=image,
@@ -189,6 +193,8 @@ def step_job(step: Step, plan: Plan, cluster: ClusterConfig, partition: str | No
         chosen = partition or cluster.partition
         nodes = server.nodes
         gpus = server.gpus if server.gpus is not None else cluster.gpus_per_node
+    elif step.gpus:
+        chosen, nodes, gpus = partition or cluster.partition, 1, step.gpus
     else:
         chosen = partition or cluster.cpu_partition or cluster.partition
         nodes, gpus = 1, None

@@ -28,6 +28,8 @@ class ServerType(Protocol):
     name: str
     launches_process: bool
     """False for endpoints that already run somewhere (`openai`): nothing to start or stop."""
+    needs_gpu: bool
+    """True for servers that run on NVIDIA GPUs only (sglang, trtllm): starting one without a GPU is a clear error."""
 
     def command(self, spec: LaunchSpec, python: str) -> list[str]:
         """The argv that starts the server (not called when `launches_process` is False)."""
@@ -41,6 +43,8 @@ class ServerType(Protocol):
 _MODULES = {
     "vllm": "nskit.servers.vllm",
     "openai": "nskit.servers.openai_api",
+    "sglang": "nskit.servers.sglang",
+    "trtllm": "nskit.servers.trtllm",
 }
 _REGISTRY: dict[str, ServerType] = {}
 

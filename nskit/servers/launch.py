@@ -70,6 +70,18 @@ def launch_server(
                          python=python)
 
 
+def server_command_line(request: ServerRequest, port: str = "<port>", python: str = sys.executable) -> list[str]:
+    """The argv `launch_server` runs for `request`, with `port` shown in place of the port it picks (--dry_run);
+    empty for a server type that launches nothing."""
+    server_type = get_server_type(request.server_type)
+    if not server_type.launches_process:
+        return []
+    spec = LaunchSpec(model=request.model, port=0, gpus=request.gpus, nodes=request.nodes,
+                      extra_args=tuple(request.args))
+    argv = server_type.command(spec, python)
+    return [port if before == "--port" else arg for before, arg in zip(["", *argv], argv)]
+
+
 def start_cluster_server(
     server_type: str,
     model: str,

@@ -13,6 +13,7 @@ class VLLMServer:
 
     name: str = "vllm"
     launches_process: bool = True
+    needs_gpu: bool = False
 
     def command(self, spec: LaunchSpec, python: str) -> list[str]:
         """vLLM argv: the model is served under its own path/name; `--server_args` are appended verbatim."""
