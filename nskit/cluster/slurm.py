@@ -119,13 +119,13 @@ def make_executors(job: SlurmJob, cluster: ClusterConfig, tunnel: Any, env: dict
     for task in job.tasks:
         # --overlap: the client's srun must not wait for the server's srun to end. Each srun names its node and
         # task count, else it would run once per task of the whole allocation.
-        srun_args = ["--overlap", f"--nodes={task.nodes}", f"--ntasks={task.nodes}"]
+        srun_args = ["--overlap", f"--nodes={task.nodes}", f"--ntasks={task.ntasks or task.nodes}"]
         executors.append(run.SlurmExecutor(
             account=cluster.account or "nskit",
             partition=job.partition,
             time=job.time_limit,  # type: ignore[arg-type]  # None: the partition's default
             nodes=job.nodes,
-            ntasks_per_node=1,
+            ntasks_per_node=max(t.ntasks or 1 for t in job.tasks),  # a server's replicas: one task each
             gpus_per_node=job.gpus_per_node,
             cpus_per_task=cluster.cpus_per_task,
             mem=cluster.mem,

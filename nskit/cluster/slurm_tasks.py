@@ -19,6 +19,8 @@ from nskit.logs import LOG_FILE_ENV
 PORT_BASE = 20000
 SANDBOX_PORT_BASE = 40000
 PORT_SPAN = 20000
+REPLICA_STRIDE = 1009
+"""Replica i of a job listens on the port of job id + i * REPLICA_STRIDE (a prime): replica 0 keeps `job_port`."""
 
 
 def current_job_id(job_id: str | None = None) -> str:
@@ -29,9 +31,10 @@ def current_job_id(job_id: str | None = None) -> str:
     return value
 
 
-def job_port(job_id: str | None = None) -> int:
-    """The server port of a job: the same in every task of the job, different for jobs that share a node."""
-    return PORT_BASE + int(current_job_id(job_id).split("_")[0]) % PORT_SPAN
+def job_port(job_id: str | None = None, replica: int = 0) -> int:
+    """The server port of a job (of its replica `replica`): the same in every task of the job, different for jobs
+    that share a node."""
+    return PORT_BASE + (int(current_job_id(job_id).split("_")[0]) + replica * REPLICA_STRIDE) % PORT_SPAN
 
 
 def sandbox_port(job_id: str | None = None) -> int:
@@ -50,9 +53,11 @@ def serve(request_json: str) -> int:
     from nskit.servers.launch import ServerRequest, launch_server
 
     request = ServerRequest(**json.loads(request_json))
-    port = job_port()
     rank = int(os.environ.get("SLURM_PROCID", "0"))
     terminate_on_sigterm()
+    if request.replicas > 1:
+        return serve_replica(request, rank)
+    port = job_port()
     if rank != 0:
         # The server types launch one process on the head node; a worker-side launch (e.g. a Ray worker) belongs in
         # servers/. Until a type provides one, the other nodes stay allocated for the head's own use and idle.
@@ -70,6 +75,27 @@ def serve(request_json: str) -> int:
     # Normally the job ends this task (SIGTERM) once the client is done; reaching here means the server died.
     print(f"server exited before the job ended; log {server.log_path}", file=sys.stderr, flush=True)
     return 1
+
+
+def serve_replica(request: object, index: int) -> int:
+    """Task `index` of the server srun serves replica `index` on its own port and slice of the job's GPUs."""
+    from nskit.servers.launch import launch_server
+    from nskit.servers.replicas import replica_gpus
+
+    port = job_port(replica=index)
+    job = os.environ.get("SLURM_JOB_ID", "local")
+    server = launch_server(request, log_dir() / f"server-{job}-{index}.log", port=port,  # type: ignore[arg-type]
+                           base_env=replica_gpus(index, request.gpus))  # type: ignore[attr-defined]
+    print(f"starting replica {index} on port {port} (log {server.log_path})", flush=True)
+    with server:
+        print(f"replica {index} healthy at {server.base_url}", flush=True)
+        while server.running:
+            time.sleep(2)
+    # A dead replica must not end the srun of its siblings (nemo-run's --kill-on-bad-exit): the client sends its
+    # requests to the others, so this task holds on until the job ends it.
+    print(f"replica {index} exited before the job ended; log {server.log_path}", file=sys.stderr, flush=True)
+    while True:
+        time.sleep(30)
 
 
 def sandbox_command(request_json: str, port: int) -> list[str]:
@@ -110,13 +136,18 @@ def wait_healthy(url: str, timeout: float, what: str) -> None:
         time.sleep(2)
 
 
-def wait_for_server(server_type: str, timeout: float) -> str:
-    """Block until this job's server answers its health check; return its OpenAI base URL."""
+def wait_for_server(server_type: str, timeout: float, replicas: int = 1) -> str:
+    """Block until this job's server (each of its replicas) answers its health check; return its OpenAI base URL
+    (the replicas' URLs, comma-separated)."""
     from nskit.servers import get_server_type
 
-    port = job_port()
-    wait_healthy(f"http://127.0.0.1:{port}{get_server_type(server_type).health_path()}", timeout, "server")
-    return f"http://127.0.0.1:{port}/v1"
+    addresses = []
+    for replica in range(replicas):
+        port = job_port(replica=replica)
+        what = "server" if replicas == 1 else f"server replica {replica}"
+        wait_healthy(f"http://127.0.0.1:{port}{get_server_type(server_type).health_path()}", timeout, what)
+        addresses.append(f"http://127.0.0.1:{port}/v1")
+    return ",".join(addresses)
 
 
 def wait_for_sandbox(timeout: float) -> str:
@@ -139,7 +170,7 @@ def client_command(argv: list[str], server_address: str | None, sandbox_address:
 
 
 def client(server_type: str | None, timeout: float, argv: list[str], *, sandbox: bool = False,
-           sandbox_timeout: float = 300.0) -> int:
+           sandbox_timeout: float = 300.0, replicas: int = 1) -> int:
     """Wait for the job's server (when `server_type` is given) and sandbox (when `sandbox`), then replace this
     process with the step, their addresses appended."""
     started = time.monotonic()
@@ -149,7 +180,7 @@ def client(server_type: str | None, timeout: float, argv: list[str], *, sandbox:
         print(f"sandbox ready at {sandbox_address} after {time.monotonic() - started:.0f} s", flush=True)
     server_address = None
     if server_type is not None:
-        server_address = wait_for_server(server_type, timeout)
+        server_address = wait_for_server(server_type, timeout, replicas)
         print(f"server ready at {server_address} after {time.monotonic() - started:.0f} s", flush=True)
     command = client_command(argv, server_address, sandbox_address)
     os.execve(sys.executable, command, os.environ.copy())
@@ -167,6 +198,7 @@ def main(args: list[str] | None = None) -> int:
     client_parser = sub.add_parser("client", help="wait for this job's server and sandbox, then run an ns step")
     client_parser.add_argument("--server_type", default=None, help="the job's server type; omitted: no server")
     client_parser.add_argument("--health_timeout", type=float, default=900.0)
+    client_parser.add_argument("--replicas", type=int, default=1, help="replicas of the job's server")
     client_parser.add_argument("--sandbox", action="store_true", help="wait for the job's sandbox, pass its address")
     client_parser.add_argument("--sandbox_timeout", type=float, default=300.0)
     client_parser.add_argument("argv", nargs=argparse.REMAINDER, help="-- then the ns command line")
@@ -179,7 +211,7 @@ def main(args: list[str] | None = None) -> int:
     if LOG_FILE_ENV not in os.environ:
         os.environ[LOG_FILE_ENV] = str(log_dir() / f"{os.environ.get('NSKIT_STEP', 'step')}.log")
     return client(parsed.server_type, parsed.health_timeout, argv, sandbox=parsed.sandbox,
-                  sandbox_timeout=parsed.sandbox_timeout)
+                  sandbox_timeout=parsed.sandbox_timeout, replicas=parsed.replicas)
 
 
 if __name__ == "__main__":

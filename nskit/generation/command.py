@@ -13,7 +13,8 @@ from nskit.config.generation import SAMPLING_DEFAULTS, GenerationConfig, record_
 from nskit.config.overrides import build_config, parse_overrides
 from nskit.decoding.knobs import NEEDS_SAMPLING
 from nskit.errors import UserError
-from nskit.generation.client import ModelClient, RetryPolicy
+from nskit.generation.client import RetryPolicy
+from nskit.generation.replicas import make_client
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.runner import RunSummary, run_jobs
 from nskit.generation.strategies import select_strategy
@@ -108,9 +109,10 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
         raise UserError("no server: give --server_address, or use `ns eval` / --server_type vllm to start one")
     overrides = parse_overrides(request.overrides)
     settings = build_config(GenerationConfig, overrides)
-    client = ModelClient(
+    client = make_client(
         request.server_address,
         request.model,
+        max_concurrent=settings.max_concurrent_requests,
         api_key=request.api_key or os.environ.get("OPENAI_API_KEY"),
         timeout=settings.request_timeout,
         retry=RetryPolicy(max_retries=settings.max_retries),
@@ -134,6 +136,8 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     finally:
         await client.close()
     log.info(summary.line())
+    if hasattr(client, "usage"):
+        log.info("requests answered per replica: %s", client.usage())
     return summary
 
 

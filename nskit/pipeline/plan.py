@@ -91,7 +91,9 @@ class Plan:
         lines = [f"plan {self.name}:"]
         if self.server:
             s = self.server
-            lines.append(f"  server: {s.server_type} model={s.model} gpus={s.gpus} nodes={s.nodes} args={shlex.join(s.args)}")
+            replicas = f" replicas={s.replicas}" if s.replicas > 1 else ""
+            lines.append(f"  server: {s.server_type} model={s.model} gpus={s.gpus} nodes={s.nodes}{replicas} "
+                         f"args={shlex.join(s.args)}")
             lines.append(f"    runs: {shlex.join(server_command_line(s))}")
         if self.judge_server:
             s = self.judge_server
