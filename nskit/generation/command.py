@@ -14,7 +14,7 @@ from nskit.config.overrides import build_config, parse_overrides
 from nskit.decoding.knobs import NEEDS_SAMPLING
 from nskit.errors import UserError
 from nskit.generation.client import RetryPolicy
-from nskit.generation.replicas import make_client
+from nskit.generation.replicas import ReplicaClient, make_client
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.runner import RunSummary, run_jobs
 from nskit.generation.strategies import select_strategy
@@ -136,7 +136,7 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     finally:
         await client.close()
     log.info(summary.line())
-    if hasattr(client, "usage"):
+    if isinstance(client, ReplicaClient):
         log.info("requests answered per replica: %s", client.usage())
     return summary
 

@@ -3,9 +3,6 @@ written to disk: the job's requests carry it, no file nemo-run or nskit wrote co
 
 from __future__ import annotations
 
-import http.server
-import threading
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,59 +11,22 @@ import yaml
 
 from tests.cluster.test_slurm import CONFIG, job_ids, sacct_states, slurm_config  # noqa: F401 - fixture
 from tests.helpers import ns
+from tests.proxy import RecordingProxy
 
 pytestmark = [pytest.mark.slurm, pytest.mark.slow, pytest.mark.vllm]
 
 SECRET = "sk-nskit-test-7f3a9c1e5b"
 
 
-class KeyCheckingProxy(http.server.ThreadingHTTPServer):
-    """A remote API that wants a key: records each request's Authorization header, forwards it to the real vLLM."""
-
-    def __init__(self, upstream: str) -> None:
-        super().__init__(("127.0.0.1", 0), ProxyHandler)
-        self.upstream = upstream.rstrip("/")
-        self.authorizations: list[str] = []
-
-
-class ProxyHandler(http.server.BaseHTTPRequestHandler):
-    server: KeyCheckingProxy
-
-    def forward(self, body: bytes | None) -> None:
-        self.server.authorizations.append(self.headers.get("Authorization", ""))
-        path = self.path.removeprefix("/v1")
-        request = urllib.request.Request(self.server.upstream + path, data=body, method=self.command,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=300) as response:
-            payload = response.read()
-            self.send_response(response.status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's spelling
-        self.forward(None)
-
-    def do_POST(self) -> None:  # noqa: N802
-        self.forward(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def proxy(vllm_server: str) -> Iterator[KeyCheckingProxy]:
-    server = KeyCheckingProxy(vllm_server)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def proxy(vllm_server: str) -> Iterator[RecordingProxy]:
+    """A remote API that wants a key: it records each request's Authorization header (forwarded to the vLLM)."""
+    with RecordingProxy(vllm_server) as server:
+        yield server
 
 
 def test_env_var_secret_reaches_the_job_but_no_file(
-    slurm_config: Path, tmp_path: Path, mirror_dir: Path, vllm_server: str, proxy: KeyCheckingProxy  # noqa: F811
+    slurm_config: Path, tmp_path: Path, mirror_dir: Path, vllm_server: str, proxy: RecordingProxy  # noqa: F811
 ) -> None:
     from tests.cli.test_eval_judge import served_model
 
