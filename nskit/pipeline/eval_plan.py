@@ -9,6 +9,7 @@ from nskit.config.cluster import ClusterConfig
 from nskit.errors import UserError
 from nskit.models.default import resolve_model
 from nskit.pipeline.chunks import expand_chunks, split_evenly
+from nskit.pipeline.judge_steps import JudgeRequest, benchmark_inputs, judge_plan
 from nskit.pipeline.plan import Plan, SandboxRequest, Step
 from nskit.records.layout import Chunk, chunk_labels, outputs_pattern, results_dir
 from nskit.servers.launch import server_request
@@ -39,6 +40,8 @@ class EvalRequest:
     retry_errors: bool = False
     overrides: list[str] = field(default_factory=list)
     expname: str = "eval"
+    judge: JudgeRequest | None = None
+    """Judge every benchmark's outputs after grading (`--judge_model` ...)."""
     split: str | None = None
     """None: each benchmark's default split (test); outputs of another split go to `<split>-results/`."""
 
@@ -96,14 +99,22 @@ def build_eval_plan(request: EvalRequest) -> Plan:
         extraction = get_benchmark(bench).extraction
         steps.append(Step(name=f"grade-{bench}", argv=["grade", "--input_files", files, "--extraction", extraction],
                           after=generate_names))
-    summarized = results_dir(request.output_dir, request.split)
-    steps.append(Step(name="summarize", argv=["summarize_results", str(summarized)],
-                      after=[s.name for s in steps if s.name.startswith("grade-")]))
     server = None
     if request.server_address is None:
+        extra_args = [*request.server_args]
+        launch_args = [*request.cluster.server_launch(request.server_type).args, *extra_args]
+        extra_args += decoding_server_args(request.server_type, request.overrides, launch_args)
         server = server_request(request.server_type, str(model), request.cluster, gpus=request.server_gpus,
-                                nodes=request.server_nodes, extra_args=request.server_args)
-    return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox)
+                                nodes=request.server_nodes, extra_args=extra_args)
+    judge = None
+    if request.judge is not None:
+        judge = judge_plan(request.judge, benchmark_inputs(names, request.output_dir, request.split), request.cluster, server)
+    steps += judge.steps if judge else []
+    last = "judge-" if judge else "grade-"
+    steps.append(Step(name="summarize", argv=["summarize_results", str(results_dir(request.output_dir, request.split))],
+                      after=[s.name for s in steps if s.name.startswith(last)]))
+    return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox,
+                judge_server=judge.server if judge else None)
 
 
 def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
@@ -116,6 +127,17 @@ def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
     if not settings.code_execution or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
+
+
+def decoding_server_args(server_type: str, overrides: list[str], args: list[str]) -> list[str]:
+    """vLLM flags that load nskit's decoding processor, when the generation settings use a decoding knob."""
+    from nskit.config.generation import GenerationConfig
+    from nskit.config.overrides import build_config, parse_overrides
+    from nskit.decoding.launch import server_args
+
+    if server_type != "vllm" or not build_config(GenerationConfig, parse_overrides(overrides)).inference.knobs():
+        return []
+    return server_args(args)
 
 
 def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None) -> list[str]:
