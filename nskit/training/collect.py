@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from nskit.errors import UserError
-from nskit.generation.code_format import CODE_TAG_PRESETS
+from nskit.generation.code_format import CODE_TAG_PRESETS, CodeTags
 from nskit.prompt.render import load_prompt_config
 from nskit.records import RecordFileError, iter_numbered, write_jsonl
 from nskit.records.layout import find_benchmarks
@@ -139,7 +139,7 @@ def collect(paths: list[Path], settings: CollectSettings) -> CollectResult:
 
 
 def _judge(
-    record: dict[str, Any], settings: CollectSettings, tags: Any, problem: Problem
+    record: dict[str, Any], settings: CollectSettings, tags: CodeTags, problem: Problem
 ) -> tuple[str | None, list[dict[str, str]]]:
     failure = trajectory_failure(record, settings.drop_code_errors)
     if failure:
