@@ -13,8 +13,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nskit.logs import LOG_FILE_ENV
+
+if TYPE_CHECKING:
+    from nskit.servers.launch import ServerRequest
 
 PORT_BASE = 20000
 SANDBOX_PORT_BASE = 40000
@@ -58,12 +62,8 @@ def serve(request_json: str) -> int:
     if request.replicas > 1:
         return serve_replica(request, rank)
     port = job_port()
-    if rank != 0:
-        # The server types launch one process on the head node; a worker-side launch (e.g. a Ray worker) belongs in
-        # servers/. Until a type provides one, the other nodes stay allocated for the head's own use and idle.
-        print(f"server rank {rank}: node held for the server on the head node (port {port})", flush=True)
-        while True:
-            time.sleep(30)
+    if request.nodes > 1:
+        return serve_multinode(request, rank, port)
     job = os.environ.get("SLURM_JOB_ID", "local")
     server = launch_server(request, log_dir() / f"server-{job}.log", port=port)
     print(f"starting {request.server_type} server for {request.model} on port {port} (log {server.log_path})",
@@ -77,15 +77,47 @@ def serve(request_json: str) -> int:
     return 1
 
 
-def serve_replica(request: object, index: int) -> int:
+def serve_multinode(request: ServerRequest, rank: int, port: int) -> int:
+    """One server over the job's nodes through Ray: rank 0 starts the head, waits for every node, then serves;
+    the other ranks join the head and stay until the job ends. Ray is stopped on every node on the way out."""
+    import subprocess
+
+    from nskit.servers import ray_cluster
+    from nskit.servers.launch import launch_server
+
+    job = current_job_id()
+    address = ray_cluster.head_address(ray_cluster.head_node(os.environ["SLURM_JOB_NODELIST"]),
+                                       ray_cluster.ray_port(job))
+    gpus = request.gpus
+    try:
+        if rank != 0:
+            print(f"server rank {rank}: joining the Ray cluster at {address}", flush=True)
+            return subprocess.run(ray_cluster.join_command(address, gpus), check=False).returncode
+        subprocess.run(ray_cluster.start_head_command(ray_cluster.ray_port(job), gpus), check=True)
+        nodes = request.nodes
+        ray_cluster.wait_for_nodes(address, nodes, request.health_timeout)
+        print(f"Ray cluster at {address}: {nodes} nodes joined; starting the server", flush=True)
+        server = launch_server(request, log_dir() / f"server-{job}.log", port=port,
+                               base_env={"RAY_ADDRESS": address})
+        with server:
+            print(f"server healthy at {server.base_url}", flush=True)
+            while server.running:
+                time.sleep(2)
+        print(f"server exited before the job ended; log {server.log_path}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        subprocess.run(ray_cluster.STOP_COMMAND, check=False)
+
+
+def serve_replica(request: ServerRequest, index: int) -> int:
     """Task `index` of the server srun serves replica `index` on its own port and slice of the job's GPUs."""
     from nskit.servers.launch import launch_server
     from nskit.servers.replicas import replica_gpus
 
     port = job_port(replica=index)
     job = os.environ.get("SLURM_JOB_ID", "local")
-    server = launch_server(request, log_dir() / f"server-{job}-{index}.log", port=port,  # type: ignore[arg-type]
-                           base_env=replica_gpus(index, request.gpus))  # type: ignore[attr-defined]
+    server = launch_server(request, log_dir() / f"server-{job}-{index}.log", port=port,
+                           base_env=replica_gpus(index, request.gpus))
     print(f"starting replica {index} on port {port} (log {server.log_path})", flush=True)
     with server:
         print(f"replica {index} healthy at {server.base_url}", flush=True)

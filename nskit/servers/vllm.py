@@ -22,7 +22,8 @@ class VLLMServer:
         if spec.gpus and spec.gpus > 1:
             argv += ["--tensor-parallel-size", str(spec.gpus)]
         if spec.nodes > 1:
-            argv += ["--pipeline-parallel-size", str(spec.nodes)]
+            # across nodes through the Ray cluster the job started (nskit.servers.ray_cluster)
+            argv += ["--pipeline-parallel-size", str(spec.nodes), "--distributed-executor-backend", "ray"]
         return argv + list(spec.extra_args)
 
     def health_path(self) -> str:
