@@ -9,6 +9,7 @@ from nskit.config.cluster import ClusterConfig
 from nskit.errors import UserError
 from nskit.models.default import resolve_model
 from nskit.pipeline.chunks import expand_chunks, split_evenly
+from nskit.pipeline.judge_steps import JudgeRequest, benchmark_inputs, judge_plan
 from nskit.pipeline.plan import Plan, SandboxRequest, Step
 from nskit.records.layout import Chunk, chunk_labels, outputs_pattern
 from nskit.servers.launch import server_request
@@ -39,6 +40,8 @@ class EvalRequest:
     retry_errors: bool = False
     overrides: list[str] = field(default_factory=list)
     expname: str = "eval"
+    judge: JudgeRequest | None = None
+    """Judge every benchmark's outputs after grading (`--judge_model` ...)."""
 
 
 def convert_default_model_step(model: str) -> list[Step]:
@@ -92,8 +95,6 @@ def build_eval_plan(request: EvalRequest) -> Plan:
         extraction = get_benchmark(bench).extraction
         steps.append(Step(name=f"grade-{bench}", argv=["grade", "--input_files", files, "--extraction", extraction],
                           after=generate_names))
-    steps.append(Step(name="summarize", argv=["summarize_results", str(request.output_dir)],
-                      after=[s.name for s in steps if s.name.startswith("grade-")]))
     server = None
     if request.server_address is None:
         extra_args = [*request.server_args]
@@ -101,7 +102,15 @@ def build_eval_plan(request: EvalRequest) -> Plan:
         extra_args += decoding_server_args(request.server_type, request.overrides, launch_args)
         server = server_request(request.server_type, str(model), request.cluster, gpus=request.server_gpus,
                                 nodes=request.server_nodes, extra_args=extra_args)
-    return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox)
+    judge = None
+    if request.judge is not None:
+        judge = judge_plan(request.judge, benchmark_inputs(names, request.output_dir), request.cluster, server)
+    steps += judge.steps if judge else []
+    last = "judge-" if judge else "grade-"
+    steps.append(Step(name="summarize", argv=["summarize_results", str(request.output_dir)],
+                      after=[s.name for s in steps if s.name.startswith(last)]))
+    return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox,
+                judge_server=judge.server if judge else None)
 
 
 def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
