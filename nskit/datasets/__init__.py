@@ -32,7 +32,7 @@ from nskit.datasets.registry import (
     list_groups,
     resolve_names,
 )
-from nskit.datasets.types import Benchmark, Converter, Record, Source
+from nskit.datasets.types import Benchmark, Converter, Record, Source, SubsetField
 
 __all__ = [
     "Benchmark",
@@ -44,6 +44,7 @@ __all__ = [
     "PrepareResult",
     "Record",
     "Source",
+    "SubsetField",
     "UnknownBenchmarkError",
     "boxed_answer",
     "build_records",

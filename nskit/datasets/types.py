@@ -32,12 +32,24 @@ class Source:
 
 
 @dataclass(frozen=True)
+class SubsetField:
+    """A record field whose values split a benchmark's metrics into sections `<benchmark>-<field>-<label>`.
+
+    `label` turns a value into the section's label (None: the record belongs to no section of this field).
+    """
+
+    field: str
+    label: Callable[[Any], str | None] = str
+
+
+@dataclass(frozen=True)
 class Benchmark:
     """A benchmark adapter: where its data comes from, how to convert it, and the defaults `ns eval` uses.
 
     - `size`: number of records the converter must produce from the pinned sources (checked on prepare).
     - `prompt_config`, `extraction`, `metric_type`: names resolved by generation, grading and metrics.
     - `aliases`: other names accepted on the command line (e.g. NeMo-Skills v0.7's `hendrycks_math`).
+    - `subset_fields`: record fields that `summarize_results` splits the metrics by (MATH: level, subject).
 
     The quirks a converter handles are documented in the docstring of its adapter module.
     """
@@ -52,6 +64,7 @@ class Benchmark:
     metric_type: str = "math"
     split: str = "test"
     aliases: tuple[str, ...] = ()
+    subset_fields: tuple[SubsetField, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:

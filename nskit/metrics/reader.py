@@ -6,6 +6,7 @@ Bad input is reported exactly as `nskit.records` reports it: on a decoding failu
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +33,37 @@ class MetricFields(msgspec.Struct):
     num_generated_tokens: Any = None
     generation_start_time: Any = None
     generation_end_time: Any = None
+    num_reasoning_tokens: Any = None
+    num_answer_tokens: Any = None
+    reward_model_score: Any = None
+    subset_for_metrics: Any = None
+    majority_votes: Any = None
 
 
 _DECODER = msgspec.json.Decoder(MetricFields)
 
 
-def read_fields(path: Path) -> list[MetricFields]:
-    """The metric fields of every record of a JSONL file, in order (blank lines skipped)."""
+@functools.cache
+def _decoder(extra: tuple[str, ...]) -> msgspec.json.Decoder:
+    """A decoder that also keeps the fields in `extra` (the benchmark's subset fields), as `record.extra[i]`."""
+    if not extra:
+        return _DECODER
+    fields = [(f"_extra_{i}", Any, None) for i in range(len(extra))]
+    renamed = {f"_extra_{i}": name for i, name in enumerate(extra)}
+    struct = msgspec.defstruct("MetricFieldsWithSubsets", fields, bases=(MetricFields,), rename=renamed)
+    return msgspec.json.Decoder(struct)
+
+
+def extra_value(record: MetricFields, index: int) -> Any:
+    """The value of the `index`-th extra field asked of `read_fields` (None when absent)."""
+    return getattr(record, f"_extra_{index}", None)
+
+
+def read_fields(path: Path, extra: tuple[str, ...] = ()) -> list[MetricFields]:
+    """The metric fields (and the `extra` fields) of every record of a JSONL file, in order (blank lines skipped)."""
     data = path.read_bytes()
     try:
-        return _DECODER.decode_lines(data)
+        return _decoder(extra).decode_lines(data)
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
         for _ in iter_numbered(path):  # raises RecordFileError with the line number
             pass
