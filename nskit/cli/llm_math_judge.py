@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from nskit.cli import where
 from nskit.cli.options import Model, ServerAddress, ServerType
 
 OPENAI_URL = "https://api.openai.com/v1"
@@ -18,6 +19,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("llm_math_judge")
     def llm_math_judge(
+        ctx: typer.Context,
         input_files: Annotated[
             list[str], typer.Option("--input_files", help="output files or glob patterns (quote them)")
         ],
@@ -40,12 +42,16 @@ def register(app: typer.Typer) -> None:
         retry_errors: Annotated[
             bool, typer.Option("--retry_errors", help="judge again only the records that carry judge_error")
         ] = False,
+        cluster: where.Cluster = None,
+        config_dir: where.ConfigDir = None,
     ) -> None:
         """Write `judgement` and `judge_correct` into each record, resumably, each file replaced atomically.
 
         For --server_type vllm without --server_address a vLLM server is started for the run (default model: the
         embedded SmolLM2). Failed requests are recorded as judge_error and listed at the end (exit 1).
         """
+        if where.submitted(ctx, cluster, config_dir):
+            return
         from nskit.grading.files import expand_paths
         from nskit.records import RecordFileError
 
@@ -77,6 +83,9 @@ def register(app: typer.Typer) -> None:
 
 def _with_server(paths: list[Path], server_type: str, model: str | None, api_key: str | None, options: dict):  # type: ignore[no-untyped-def]
     """Start a local server for the run, judge, stop it."""
+    from nskit.servers.base import check_launchable
+
+    check_launchable(server_type)  # trtllm, sglang: known, not startable here (the message says what to do)
     from nskit.servers import LaunchSpec, ServerProcess, get_server_type
     from nskit.servers.process import free_port
 

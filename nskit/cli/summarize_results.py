@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from nskit.cli import where
+
 if TYPE_CHECKING:
     from nskit.metrics.summary import Summary
 
@@ -16,6 +18,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("summarize_results")
     def summarize_results(
+        ctx: typer.Context,
         results_dir: Annotated[
             Path, typer.Argument(help="a dir holding eval-results/, a dir of <benchmark>/ folders, or one benchmark folder")
         ],
@@ -46,8 +49,12 @@ def register(app: typer.Typer) -> None:
                 "--strict", help="exit 1 when records carry errors, are missing or seed files disagree (after printing)"
             ),
         ] = False,
+        cluster: where.Cluster = None,
+        config_dir: where.ConfigDir = None,
     ) -> None:
         """Summarize NeMo-Skills-style output dirs: one table per benchmark; marked rows read files with problems."""
+        if where.submitted(ctx, cluster, config_dir):
+            return
         import json
 
         from nskit.metrics.render import format_tables

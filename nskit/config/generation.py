@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 
 class Strict(BaseModel):
@@ -34,7 +34,10 @@ class GenerationConfig(Strict):
     prompt_template: str | None = Field(None, description="raw completion mode: template name or YAML path")
     system_message: str | None = None
     inference: InferenceConfig = Field(default_factory=InferenceConfig)
-    max_concurrent_requests: int = Field(512, gt=0)
+    max_concurrent_requests: int = Field(
+        512, gt=0, validation_alias=AliasChoices("max_concurrent_requests", "batch_size"),
+        description="requests in flight at once; ++batch_size is NeMo-Skills' name for it",
+    )
     max_samples: int = Field(-1, description="only the first N problems (-1 = all)")
     request_timeout: float = Field(1800.0, gt=0)
     max_retries: int = Field(6, ge=0)
