@@ -33,6 +33,10 @@ class Completion:
     logprobs: list[dict[str, Any]] | None = None
     stop_reason: str | int | None = None
     """What stopped it, when the server says (vLLM: the matched stop string or stop token id; None at EOS)."""
+    reasoning_content: str | None = None
+    """The thinking, when the server splits it off (vLLM's --reasoning-parser, o-series): `text` is the answer."""
+    reasoning_tokens: int | None = None
+    """usage.completion_tokens_details.reasoning_tokens, when the server reports it."""
 
 
 class RequestFailed(Exception):
@@ -206,16 +210,26 @@ class ModelClient:
                 "the server looks down"
             )
 
+    async def count_tokens(self, text: str) -> int:
+        """Tokens of `text` by the server's own tokenizer (vLLM's `/tokenize`); raises RequestFailed."""
+        model = await self.resolve_model()
+        root = self.base_url.rstrip("/").removesuffix("/v1")
+
+        async def call() -> int:
+            response = await self._client.post(
+                f"{root}/tokenize", cast_to=dict, body={"model": model, "prompt": text, "add_special_tokens": False}
+            )
+            return int(response["count"])
+
+        count, _ = await self._with_retries(call)
+        return count
+
     async def _request(
         self, model: str, prompt: Prompt, params: InferenceConfig, extra_body: dict[str, Any]
     ) -> Completion:
-        extra: dict[str, Any] = dict(extra_body)
-        if params.top_k != -1:
-            extra["top_k"] = params.top_k
-        if params.min_p > 0:
-            extra["min_p"] = params.min_p
-        if params.repetition_penalty != 1.0:
-            extra["repetition_penalty"] = params.repetition_penalty
+        from nskit.generation.request import request_extras
+
+        extra = request_extras(params, extra_body)
         stop = list(dict.fromkeys([*params.stop_phrases, *prompt.stop_phrases])) or None
         common: dict[str, Any] = dict(
             model=model,
@@ -226,6 +240,7 @@ class ModelClient:
             stop=stop,
             extra_body=extra or None,
         )
+        reasoning = None
         if prompt.text is not None:
             if params.top_logprobs is not None:
                 common["logprobs"] = params.top_logprobs
@@ -241,7 +256,9 @@ class ModelClient:
             choice = response.choices[0]
             text = choice.message.content or ""
             logprobs = _chat_logprobs(choice.logprobs) if params.top_logprobs is not None else None
+            reasoning = getattr(choice.message, "reasoning_content", None) or getattr(choice.message, "reasoning", None)
         usage = response.usage
+        details = getattr(usage, "completion_tokens_details", None) if usage else None
         return Completion(
             text=text,
             finish_reason=choice.finish_reason,
@@ -249,6 +266,8 @@ class ModelClient:
             completion_tokens=usage.completion_tokens if usage else None,
             logprobs=logprobs,
             stop_reason=getattr(choice, "stop_reason", None),
+            reasoning_content=reasoning,
+            reasoning_tokens=getattr(details, "reasoning_tokens", None),
         )
 
 

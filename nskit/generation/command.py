@@ -17,6 +17,7 @@ from nskit.generation.runner import RunSummary, run_jobs
 from nskit.generation.strategies import select_strategy
 from nskit.pipeline.chunks import Chunk
 from nskit.progress import progress
+from nskit.generation.reasoning import ReasoningSettings
 from nskit.prompt.render import load_prompt_config, load_prompt_template
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ def make_job(config: GenerationConfig, input_file: Path, output_file: Path, mode
         inference=config.inference,
         max_samples=config.max_samples,
         model=model,
+        reasoning=ReasoningSettings.from_config(config),
         settings=record_settings(config),
     )
 

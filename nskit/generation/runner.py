@@ -24,6 +24,7 @@ from nskit.generation.client import (
     now,
 )
 from nskit.generation.jobs import GenerationJob
+from nskit.generation.reasoning import reasoning_fields, split_completion
 from nskit.prompt.render import build_prompt
 from nskit.records import PartialOutput, RecordFileError, iter_jsonl
 
@@ -136,6 +137,11 @@ async def default_strategy(client: ModelClient, job: GenerationJob, record: dict
     }
     if completion.logprobs is not None:
         fields["logprobs"] = completion.logprobs
+    split = split_completion(completion.text, completion.reasoning_content, completion.finish_reason, job.reasoning)
+    if split is not None:
+        fields.update(await reasoning_fields(
+            split, completion.completion_tokens, completion.reasoning_tokens, client.count_tokens
+        ))
     return fields
 
 
