@@ -10,7 +10,8 @@ A generation that never closes its thinking (cut at the token limit inside it) h
 empty, so the grader finds no answer in it. `finished_thinking` says which case a record is.
 
 Token counts: `num_reasoning_tokens` and `num_answer_tokens` (their sum is `num_generated_tokens`), from the
-server's usage details when it reports reasoning tokens, else by counting the answer with the server's tokenizer.
+server's usage details when it reports reasoning tokens (a reported 0 beside a non-empty thinking is not trusted),
+else by counting the answer with the server's tokenizer.
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ async def reasoning_fields(
     }
     if completion_tokens is None:
         return fields
-    if reported_reasoning_tokens is not None:
-        reasoning = reported_reasoning_tokens
+    if reported_reasoning_tokens is not None and (reported_reasoning_tokens > 0 or not split.reasoning):
+        reasoning = reported_reasoning_tokens  # vLLM 0.32 reports 0 even when its parser split thinking off
     else:
         reasoning = completion_tokens - (await count_tokens(split.answer) if split.answer else 0)
     fields["num_reasoning_tokens"] = max(reasoning, 0)

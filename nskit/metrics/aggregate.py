@@ -27,7 +27,7 @@ from nskit.metrics.fields import (
 )
 from nskit.metrics.reader import MetricFields, read_fields
 from nskit.metrics.reward import RewardTracker
-from nskit.metrics.statistics import TOKEN_SERIES, SeriesStatistics
+from nskit.metrics.statistics import TOKEN_SERIES, SeriesStatistics, grow
 from nskit.metrics.string_vote import StringMajority
 from nskit.records import RecordFileError
 
@@ -97,15 +97,6 @@ def _file_stats(path: Path, records: Sequence[MetricFields]) -> FileStats:
     stats.start = min(starts) if starts else None
     stats.end = max(ends) if ends else None
     return stats
-
-
-def _grow(array: np.ndarray, size: int) -> np.ndarray:
-    """`array` with its last axis at least `size` long (doubling, new cells zero)."""
-    if array.shape[-1] >= size:
-        return array
-    grown = np.zeros((*array.shape[:-1], max(size, 2 * array.shape[-1])), dtype=array.dtype)
-    grown[..., : array.shape[-1]] = array
-    return grown
 
 
 class SeedAggregator:
@@ -191,8 +182,8 @@ class SeedAggregator:
                     "(id/problem differ): the seed files must list the same problems in the same order",
                 )
         size = len(self._identity)
-        self._top, self._answered = _grow(self._top, size), _grow(self._answered, size)
-        self._correct = _grow(self._correct, size)
+        self._top, self._answered = grow(self._top, size), grow(self._answered, size)
+        self._correct = grow(self._correct, size)
 
     def _read_answers(
         self, records: Sequence[MetricFields], stats: FileStats
@@ -240,7 +231,7 @@ class SeedAggregator:
         stats.no_answer = int(n - answered.sum())
         cls = classes[answered]
         size = len(self._class_problem)
-        self._votes, self._vote_correct = _grow(self._votes, size), _grow(self._vote_correct, size)
+        self._votes, self._vote_correct = grow(self._votes, size), grow(self._vote_correct, size)
         self._votes[cls] += 1  # one record per problem per file: class ids are distinct within a file
         self._vote_correct[:, cls] += bits[:, answered]
         positions = np.flatnonzero(answered)

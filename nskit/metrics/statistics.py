@@ -17,7 +17,8 @@ import numpy as np
 TOKEN_SERIES = ("reasoning_tokens", "answer_tokens")
 
 
-def _grow(array: np.ndarray, size: int) -> np.ndarray:
+def grow(array: np.ndarray, size: int) -> np.ndarray:
+    """`array` with its last axis at least `size` long (doubling, new cells zero)."""
     if array.shape[-1] >= size:
         return array
     grown = np.zeros((*array.shape[:-1], max(size, 2 * array.shape[-1])), dtype=array.dtype)
@@ -44,7 +45,7 @@ class SeriesStatistics:
         """Add one file: `values[series][position]` (a missing value counts as 0)."""
         n = values.shape[1]
         self._problems = max(self._problems, n)
-        self._sum, self._squares = _grow(self._sum, self._problems), _grow(self._squares, self._problems)
+        self._sum, self._squares = grow(self._sum, self._problems), grow(self._squares, self._problems)
         self._sum[:, :n] += values
         self._squares[:, :n] += values.astype(float) ** 2
         self.file_sums.append(values.sum(axis=1).astype(float))

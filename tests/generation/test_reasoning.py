@@ -4,6 +4,7 @@ server with `++parse_reasoning`, `++chat_template_kwargs`, `++inference.reasonin
 from __future__ import annotations
 
 import asyncio
+import re
 import json
 from pathlib import Path
 
@@ -129,3 +130,48 @@ def test_parse_reasoning_on_a_model_that_never_closes_its_thinking(tmp_path: Pat
     record = _generate(tmp_path, vllm_server, "++parse_reasoning=true")
     assert record["generation"] == "" and record["finished_thinking"] is False and record["reasoning_content"]
     assert (record["num_reasoning_tokens"], record["num_answer_tokens"]) == (record["num_generated_tokens"], 0)
+
+
+def _thinking_model(tmp_path: Path) -> Path:
+    """The embedded model with two unused special tokens renamed `<think>` / `</think>` (same ids, same weights), so
+    that vLLM's deepseek_r1 reasoning parser, which looks these tokens up in the vocabulary, can run on it."""
+    from nskit.models.embedded import embedded_model_dir
+
+    source, copy = embedded_model_dir(), tmp_path / "smollm2-think"
+    copy.mkdir()
+    for item in source.iterdir():
+        if item.name != "tokenizer.json":
+            (copy / item.name).symlink_to(item)
+    tokenizer = json.loads((source / "tokenizer.json").read_text())
+    renames = {"<repo_name>": "<think>", "<reponame>": "</think>"}
+    for token in tokenizer["added_tokens"]:
+        token["content"] = renames.get(token["content"], token["content"])
+    vocab = tokenizer["model"]["vocab"]
+    for old, new in renames.items():
+        vocab[new] = vocab.pop(old)
+    (copy / "tokenizer.json").write_text(json.dumps(tokenizer))
+    return copy
+
+
+@pytest.mark.slow
+@pytest.mark.vllm
+def test_server_args_reasoning_parser_with_the_local_vllm(tmp_path: Path, mirror_dir: Path) -> None:
+    """`--server_args="--reasoning-parser deepseek_r1"` reaches the vLLM that `ns eval` starts; its reasoning field is
+    kept in reasoning_content (SmolLM2 never writes `</think>`, so vLLM files the whole text as thinking)."""
+    from tests.helpers import ns
+
+    out = tmp_path / "run"
+    result = ns(
+        "eval", f"--model={_thinking_model(tmp_path)}", "--server_type=vllm",
+        "--server_args=--reasoning-parser deepseek_r1", "--benchmarks=gsm8k", f"--output_dir={out}",
+        f"--data_dir={tmp_path / 'data'}", f"--mirror={mirror_dir}", "++max_samples=2",
+        "++inference.tokens_to_generate=16",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "--reasoning-parser deepseek_r1" in (out / "logs" / "server.log").read_text()
+    records = read_jsonl(out / "eval-results" / "gsm8k" / "output.jsonl")
+    for record in records:
+        assert record["reasoning_content"] and record["generation"] == "", record
+        assert record["predicted_answer"] is None
+        assert record["num_reasoning_tokens"] == record["num_generated_tokens"] and record["num_answer_tokens"] == 0
+    assert re.search(r"reasoning_tokens \| answer_tokens", result.stdout), result.stdout
