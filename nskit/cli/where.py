@@ -63,7 +63,6 @@ def submitted(ctx: typer.Context, cluster: str | None, config_dir: Path | None) 
 
         name = ctx.command.name or "command"
         plan = Plan(name=name, steps=[Step(name=name, argv=[name, *command_argv(ctx)])])
-        log_dir = Path("logs").resolve()
-        typer.echo(f"submitting to {cluster}: {plan.steps[0].command_line()} (logs in {log_dir})")
-        get_executor(config.executor)(plan, config, RunOptions(log_dir=log_dir, wait=True))
+        typer.echo(f"submitting to {cluster}: {plan.steps[0].command_line()}", err=True)
+        get_executor(config.executor)(plan, config, RunOptions(log_dir=Path("logs").resolve(), wait=True))
     return True
