@@ -1,4 +1,4 @@
-"""`--cluster` on commands that otherwise run in this process (grade, fill_majority, llm_math_judge,
+"""`--cluster` on commands that otherwise run in this process (generate, grade, fill_majority, llm_math_judge,
 summarize_results, prepare_data, convert), as NeMo-Skills has it on every command.
 
 No `--cluster`, or a config whose executor is `local`: the command runs here. A Slurm config: the same command

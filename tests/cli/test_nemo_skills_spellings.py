@@ -97,3 +97,9 @@ def test_cluster_argv_is_the_command_without_where(tmp_path: Path) -> None:
 
     assert CliRunner().invoke(probe, ["out", "--cluster", "slurm", "--max_seq_len", "8", "--strict"]).exit_code == 0
     assert captured == [[str(Path("out").resolve()), "--max_seq_len", "8", "--strict"]]
+
+
+def test_convert_to_trtllm_says_what_to_do_instead(tmp_path: Path) -> None:
+    result = RUNNER.invoke(app, ["convert", "--cluster=local", "--convert_from=hf", "--convert_to=trtllm",
+                                 f"--input_model={tmp_path}", f"--output_model={tmp_path / 'out'}"])
+    assert result.exit_code == 2 and "--server_type vllm" in result.output
