@@ -18,6 +18,9 @@ COMMAND_MODULES = [
     "fill_majority",
     "llm_math_judge",
     "sandbox",
+    "view",
+    "collect",
+    "check_contamination",
 ]
 
 

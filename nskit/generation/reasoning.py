@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nskit.config.generation import GenerationConfig
+from nskit.records import schema
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,9 @@ async def reasoning_fields(
 ) -> dict[str, Any]:
     """The record fields of a split: generation (the answer), reasoning_content, finished_thinking, token counts."""
     fields: dict[str, Any] = {
-        "generation": split.answer,
-        "reasoning_content": split.reasoning,
-        "finished_thinking": split.finished,
+        schema.GENERATION: split.answer,
+        schema.REASONING_CONTENT: split.reasoning,
+        schema.FINISHED_THINKING: split.finished,
     }
     if completion_tokens is None:
         return fields
@@ -93,6 +94,6 @@ async def reasoning_fields(
         reasoning = reported_reasoning_tokens  # vLLM 0.32 reports 0 even when its parser split thinking off
     else:
         reasoning = completion_tokens - (await count_tokens(split.answer) if split.answer else 0)
-    fields["num_reasoning_tokens"] = max(reasoning, 0)
-    fields["num_answer_tokens"] = completion_tokens - fields["num_reasoning_tokens"]
+    fields[schema.NUM_REASONING_TOKENS] = max(reasoning, 0)
+    fields[schema.NUM_ANSWER_TOKENS] = completion_tokens - fields[schema.NUM_REASONING_TOKENS]
     return fields

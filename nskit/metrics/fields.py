@@ -11,8 +11,9 @@ from typing import Any
 
 from nskit.judge.verdict import parse_verdict
 from nskit.metrics.reader import MetricFields
+from nskit.records import schema
 
-COLUMNS = ("symbolic_correct", "judge_correct", "both_correct", "any_correct")
+COLUMNS = (schema.SYMBOLIC_CORRECT, schema.JUDGE_CORRECT, "both_correct", "any_correct")
 """Correctness columns, in this order everywhere in the metrics."""
 
 JUDGE_COLUMNS = frozenset(COLUMNS[1:])
@@ -70,3 +71,14 @@ def token_split(record: MetricFields) -> tuple[float, float]:
     if reasoning == 0 and answer == 0 and isinstance(record.num_generated_tokens, (int, float)):
         answer = record.num_generated_tokens
     return float(reasoning), float(answer)
+def vote_key(record: MetricFields) -> Any:
+    """What a record votes for in majority@k: its fill_majority `answer_class`, else its normalised answer.
+
+    None when the record has no answer.
+    """
+    if record.predicted_answer is None:
+        return None
+    if isinstance(record.answer_class, int):
+        return record.answer_class
+    answer = record.predicted_answer
+    return normalized_answer(answer if isinstance(answer, str) else str(answer))

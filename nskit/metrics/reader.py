@@ -40,31 +40,37 @@ class MetricFields(msgspec.Struct):
     majority_votes: Any = None
 
 
-_DECODER = msgspec.json.Decoder(MetricFields)
+_DECODERS: dict[type, msgspec.json.Decoder] = {}
+
+
+def decode_fields(path: Path, data: bytes, fields: type[MetricFields] = MetricFields) -> list[MetricFields]:
+    """The `fields` (MetricFields or a subclass with more fields) of every record in `data`, the content of `path`."""
+    decoder = _DECODERS.get(fields)
+    if decoder is None:
+        decoder = _DECODERS[fields] = msgspec.json.Decoder(fields)
+    try:
+        return decoder.decode_lines(data)
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
+        for _ in iter_numbered(path):  # raises RecordFileError with the line number
+            pass
+        raise RecordFileError(path, None, f"could not decode: {exc}") from None
 
 
 @functools.cache
-def _decoder(extra: tuple[str, ...]) -> msgspec.json.Decoder:
-    """A decoder that also keeps the fields in `extra` (the benchmark's subset fields), as `record.extra[i]`."""
+def with_extra(extra: tuple[str, ...]) -> type[MetricFields]:
+    """MetricFields plus the record fields named in `extra` (a benchmark's subset fields), read by `extra_value`."""
     if not extra:
-        return _DECODER
+        return MetricFields
     fields = [(f"_extra_{i}", Any, None) for i in range(len(extra))]
     renamed = {f"_extra_{i}": name for i, name in enumerate(extra)}
-    struct = msgspec.defstruct("MetricFieldsWithSubsets", fields, bases=(MetricFields,), rename=renamed)
-    return msgspec.json.Decoder(struct)
+    return msgspec.defstruct("MetricFieldsWithSubsets", fields, bases=(MetricFields,), rename=renamed)
 
 
 def extra_value(record: MetricFields, index: int) -> Any:
-    """The value of the `index`-th extra field asked of `read_fields` (None when absent)."""
+    """The value of the `index`-th extra field asked of `read_fields` (None when absent or not read)."""
     return getattr(record, f"_extra_{index}", None)
 
 
 def read_fields(path: Path, extra: tuple[str, ...] = ()) -> list[MetricFields]:
     """The metric fields (and the `extra` fields) of every record of a JSONL file, in order (blank lines skipped)."""
-    data = path.read_bytes()
-    try:
-        return _decoder(extra).decode_lines(data)
-    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
-        for _ in iter_numbered(path):  # raises RecordFileError with the line number
-            pass
-        raise RecordFileError(path, None, f"could not decode: {exc}") from None
+    return decode_fields(path, path.read_bytes(), with_extra(extra))

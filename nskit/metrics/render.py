@@ -47,13 +47,19 @@ def _cell(row: Row, column: str) -> str:
     return text
 
 
-def format_benchmark(result: BenchmarkResult) -> str:
-    """One benchmark's table, then its marked-row notes and warnings."""
+def table_cells(result: BenchmarkResult) -> list[list[str]]:
+    """The printed table of one benchmark as cells: the header line, then one line per printed row."""
     names = {row.name for row in result.rows}
     rows = [result.row(name) for name in result.printed if name in names]
     columns = [c for c in COLUMN_ORDER if any(_value(row, c) is not None for row in rows)]
     table = [["evaluation_mode", *columns]]
     table += [[row.name + (MARK if row.issues else ""), *(_cell(row, c) for c in columns)] for row in rows]
+    return table
+
+
+def format_benchmark(result: BenchmarkResult) -> str:
+    """One benchmark's table, then its marked-row notes and warnings."""
+    table = table_cells(result)
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     title = f" {result.name} ".center(sum(widths) + 3 * (len(widths) - 1), "-")
     lines = [title] + [" | ".join(cell.ljust(w) for cell, w in zip(line, widths)) for line in table]

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from nskit.metrics.reader import MetricFields, extra_value
 
-NEMO_SKILLS_FIELD = "subset_for_metrics"
 
 
 @dataclass(frozen=True)

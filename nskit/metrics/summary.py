@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nskit.metrics.aggregate import FileStats, SeedAggregator
 from nskit.metrics.discovery import BenchmarkFiles, find_benchmarks
-from nskit.metrics.reader import read_fields
+from nskit.metrics.reader import MetricFields, read_fields
 from nskit.metrics.rows import Row, greedy_row, printed_names, seed_rows
 from nskit.metrics.subsets import Section, adapter_fields, field_names, sections
 
@@ -37,6 +37,8 @@ class BenchmarkResult:
     files: list[FileStats] = field(default_factory=list)
     seeds: int = 0
     warnings: list[str] = field(default_factory=list)
+    voting: SeedAggregator | None = field(default=None, repr=False)
+    """The aggregator of the files that vote (the seed files, else the greedy file): per-problem answers."""
 
     def row(self, name: str) -> Row:
         """The row called `name` (KeyError if absent)."""
@@ -123,11 +125,21 @@ def summarize_benchmark(
     max_seq_len: int | None = None,
     majority: str = "class",
     on_file: Callable[[Path], None] | None = None,
+    read: Callable[[Path], Sequence[MetricFields]] | None = None,
 ) -> list[BenchmarkResult]:
-    """Rows of one benchmark (`greedy` from output.jsonl, the seed rows from output-rs*.jsonl), then the same
-    rows for each of its subset sections."""
+    """Rows of one benchmark (`greedy` from the greedy file, the seed rows from the seed files), then the same
+    rows for each of its subset sections.
+
+    `read` reads one file's records (a caller that needs more fields than the metrics passes its own reader; the
+    adapter's subset fields are then only split out if that reader keeps them).
+    """
     fields = adapter_fields(found.name)
-    extra = field_names(fields)
+    if read is None:
+        extra = field_names(fields)
+
+        def read(path: Path) -> Sequence[MetricFields]:
+            return read_fields(path, extra)
+
     subsets: list[Section] | None = None
     results: dict[str, BenchmarkResult] = {}
     for group, paths in (("greedy", [found.greedy] if found.greedy else []), ("seeds", [p for _, p in found.seeds])):
@@ -135,17 +147,18 @@ def summarize_benchmark(
             continue
         aggregators: dict[str, SeedAggregator] = {}
         for path in paths:
-            records = read_fields(path, extra)
+            records = read(path)
             if subsets is None:
                 subsets = sections(found.name, records, fields)
             parts = [(found.name, records)] + [(section.name, section.pick(records)) for section in subsets]
             for name, part in parts:
-                aggregators.setdefault(name, SeedAggregator(max_seq_len, majority)).add_records(path, part)
+                aggregators.setdefault(name, SeedAggregator(max_seq_len, majority=majority)).add_records(path, part)
             _notify(on_file, path)
         for name, aggregator in aggregators.items():
             aggregator.finish()
             result = results.setdefault(name, BenchmarkResult(name=name))
             result.files += aggregator.files
+            result.voting = aggregator  # the seed files when there are any (they come last), else the greedy file
             if group == "greedy":
                 result.rows.append(greedy_row(aggregator))
                 result.printed.append("greedy")

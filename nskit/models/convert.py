@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from nskit.errors import UserError
+
 log = logging.getLogger(__name__)
 
 Converter = Callable[[Path, Path, str], None]
@@ -58,5 +60,5 @@ def convert(convert_from: str, convert_to: str, input_model: Path, output_model:
         if convert_to == "trtllm":
             hint = (" (TensorRT-LLM engines are not built here: serve the Hugging Face model with "
                     "--server_type vllm, the same weights)")
-        raise ValueError(f"no converter from {convert_from!r} to {convert_to!r}; available: {known}{hint}")
+        raise UserError(f"no converter from {convert_from!r} to {convert_to!r}; available: {known}{hint}")
     converter(input_model, output_model, dtype)

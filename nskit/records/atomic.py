@@ -56,6 +56,16 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         handle.write(data)
 
 
+def write_if_changed(path: str | Path, data: bytes) -> bool:
+    """Replace `path` with `data` atomically unless it already holds exactly these bytes (then its mtime is kept,
+    so readers that cache on mtime, and resumes keyed on the file, see no change); True when written."""
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return False
+    atomic_write_bytes(path, data)
+    return True
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Replace `path` with `text` (UTF-8) atomically."""
     with atomic_writer(path, "w") as handle:
