@@ -72,10 +72,6 @@ def register(app: typer.Typer) -> None:
             from nskit.servers import get_server_type
 
             get_server_type(server_type)  # an unknown type lists the known ones
-            if server_address is None:
-                from nskit.servers.base import check_launchable
-
-                check_launchable(server_type)
             if server_type == "openai" and server_address is None:
                 raise UserError("--server_type openai needs --server_address")
             request = EvalRequest(

@@ -104,9 +104,6 @@ def register(app: typer.Typer) -> None:
 def _with_server(paths: list[Path], server_type: str, model: str | None, gpus: int | None, cluster, api_key: str | None,  # type: ignore[no-untyped-def]
                  options: dict):
     """Start a local server for the run (the same flags `ns eval` uses here), judge, stop it."""
-    from nskit.servers.base import check_launchable
-
-    check_launchable(server_type)  # trtllm, sglang: known, not startable here (the message says what to do)
     from nskit.models.default import ensure_converted, resolve_model
     from nskit.servers.launch import start_cluster_server
 
