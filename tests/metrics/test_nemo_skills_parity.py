@@ -35,17 +35,23 @@ def results(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("majority", ["string", "class"])
-def test_table_and_metrics_json_equal_nemo_skills(results: Path, majority: str) -> None:
-    result = CliRunner().invoke(app, ["summarize_results", str(results), "--majority", majority])
+@pytest.mark.parametrize(("majority", "max_seq_len"), [("string", None), ("class", None), ("string", 8192)])
+def test_table_and_metrics_json_equal_nemo_skills(results: Path, majority: str, max_seq_len: int | None) -> None:
+    suffix = f"-ms{max_seq_len}" if max_seq_len else ""
+    limit = [f"++max_seq_len={max_seq_len}"] if max_seq_len else []
+    result = CliRunner().invoke(app, ["summarize_results", str(results), "--majority", majority, *limit])
     assert result.exit_code == 0, result.output
-    expected = (DATA / "summarize_results_output.txt").read_text(encoding="utf-8")
-    printed = result.stdout[: len(expected)]
+    expected = (DATA / f"summarize_results_output{suffix}.txt").read_text(encoding="utf-8")
+    stdout = result.stdout
+    if max_seq_len:
+        header, stdout = stdout.split("\n", 1)
+        assert header == f" Metrics for Max Sequence Length {max_seq_len} ".center(len(expected.split("\n")[0]), "-")
+    printed = stdout[: len(expected)]
     for line_number, (ours, theirs) in enumerate(zip(printed.split("\n"), expected.split("\n")), start=1):
         assert ours == theirs, f"line {line_number}:\n ours:   {ours!r}\n theirs: {theirs!r}"
     assert printed == expected
     ours = json.loads((results / "eval-results" / "metrics.json").read_text())
-    theirs = json.loads((DATA / "metrics.json").read_text())
+    theirs = json.loads((DATA / f"metrics{suffix}.json").read_text())
     assert _same(ours, theirs) == []
     assert list(ours) == ["hendrycks_math", "hendrycks_math-aime25", "hendrycks_math-aime24"]
 
