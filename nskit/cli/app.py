@@ -21,6 +21,8 @@ COMMAND_MODULES = [
     "view",
     "collect",
     "check_contamination",
+    "token_traces",
+    "analyze_confidence",
 ]
 
 

@@ -21,6 +21,9 @@ ServerAddress = Annotated[
     str | None, typer.Option("--server_address", help="use this running OpenAI-compatible server (http://host:port/v1)")
 ]
 OutputDir = Annotated[Path, typer.Option("--output_dir", help="where eval-results/ and logs/ are written")]
+ResultsDir = Annotated[
+    Path, typer.Argument(help="a dir holding eval-results/, a dir of <benchmark>/ folders, or one benchmark folder")
+]
 DataDir = Annotated[Path | None, typer.Option("--data_dir", help="prepared benchmarks (default ./data or NSKIT_DATA_DIR)")]
 Mirror = Annotated[
     Path | None, typer.Option("--mirror", help="offline copy of upstream files as DIR/<host>/<path> (or NSKIT_MIRROR)")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from nskit.cli import where
+from nskit.cli.options import ResultsDir
 
 if TYPE_CHECKING:
     from nskit.metrics.summary import Summary
@@ -19,9 +20,7 @@ def register(app: typer.Typer) -> None:
     @app.command("summarize_results")
     def summarize_results(
         ctx: typer.Context,
-        results_dir: Annotated[
-            Path, typer.Argument(help="a dir holding eval-results/, a dir of <benchmark>/ folders, or one benchmark folder")
-        ],
+        results_dir: ResultsDir,
         json_file: Annotated[
             Path | None,
             typer.Option(

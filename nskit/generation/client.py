@@ -14,7 +14,9 @@ from typing import Any, TypeVar
 
 from nskit.config.generation import InferenceConfig
 from nskit.errors import UserError
+from nskit.generation.decoding import logprobs_wanted
 from nskit.generation.errors import MalformedResponse, RequestFailed, ServerDown, status_kind
+from nskit.generation.request import request_extras
 from nskit.prompt.render import Prompt
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ class Completion:
     """The thinking, when the server splits it off (vLLM's --reasoning-parser, o-series): `text` is the answer."""
     reasoning_tokens: int | None = None
     """usage.completion_tokens_details.reasoning_tokens, when the server reports it."""
+    prompt_logprobs: list[dict[str, Any] | None] | None = None
+    """vLLM's per-prompt-token logprobs (`prompt_logprobs` in the request's extra body): {token id: logprob, rank}."""
 
 
 @dataclass
@@ -225,8 +229,6 @@ class ModelClient:
     async def _request(
         self, model: str, prompt: Prompt, params: InferenceConfig, extra_body: dict[str, Any]
     ) -> Completion:
-        from nskit.generation.request import request_extras
-
         extra = request_extras(params, extra_body)
         stop = list(dict.fromkeys([*params.stop_phrases, *prompt.stop_phrases])) or None
         common: dict[str, Any] = dict(
@@ -239,21 +241,22 @@ class ModelClient:
             extra_body=extra or None,
         )
         reasoning = None
+        top_logprobs = logprobs_wanted(params)
         if prompt.text is not None:
-            if params.top_logprobs is not None:
-                common["logprobs"] = params.top_logprobs
+            if top_logprobs is not None:
+                common["logprobs"] = top_logprobs
             response = await transport(self._client.completions.create(prompt=prompt.text, **common))
             choice = first_choice(response)
             text = choice.text
-            logprobs = _completion_logprobs(choice.logprobs) if params.top_logprobs is not None else None
+            logprobs = _completion_logprobs(choice.logprobs) if top_logprobs is not None else None
         else:
-            if params.top_logprobs is not None:
+            if top_logprobs is not None:
                 common["logprobs"] = True
-                common["top_logprobs"] = params.top_logprobs
+                common["top_logprobs"] = top_logprobs
             response = await transport(self._client.chat.completions.create(messages=prompt.messages, **common))
             choice = first_choice(response)
             text = choice.message.content or ""
-            logprobs = _chat_logprobs(choice.logprobs) if params.top_logprobs is not None else None
+            logprobs = _chat_logprobs(choice.logprobs) if top_logprobs is not None else None
             reasoning = getattr(choice.message, "reasoning_content", None) or getattr(choice.message, "reasoning", None)
         usage = response.usage
         details = getattr(usage, "completion_tokens_details", None) if usage else None
@@ -266,6 +269,7 @@ class ModelClient:
             stop_reason=getattr(choice, "stop_reason", None),
             reasoning_content=reasoning,
             reasoning_tokens=getattr(details, "reasoning_tokens", None),
+            prompt_logprobs=getattr(choice, "prompt_logprobs", None) or getattr(response, "prompt_logprobs", None),
         )
 
 

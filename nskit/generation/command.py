@@ -11,6 +11,7 @@ from typing import Any
 
 from nskit.config.generation import SAMPLING_DEFAULTS, GenerationConfig, record_settings
 from nskit.config.overrides import build_config, parse_overrides
+from nskit.decoding.knobs import NEEDS_SAMPLING
 from nskit.errors import UserError
 from nskit.generation.client import ModelClient, RetryPolicy
 from nskit.generation.jobs import GenerationJob
@@ -62,6 +63,10 @@ def chunk_config(overrides: dict[str, Any], seed: int | None, prompt_default: st
 
 def make_job(config: GenerationConfig, input_file: Path, output_file: Path, model: str) -> GenerationJob:
     """A job from validated settings."""
+    sampling_only = sorted(NEEDS_SAMPLING & set(config.inference.knobs()))
+    if sampling_only and config.inference.temperature <= 0:
+        raise UserError(f"{output_file.name} is generated greedily (temperature 0), but {', '.join(sampling_only)} "
+                        "only act when sampling: use --skip_greedy or set ++inference.temperature")
     return GenerationJob(
         input_file=input_file,
         output_file=output_file,
@@ -116,6 +121,10 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     try:
         model = await client.resolve_model()
         jobs = build_jobs(request, model, overrides)
+        if any(job.inference.knobs() for job in jobs):
+            from nskit.generation.decoding import check_server_applies_knobs
+
+            await check_server_applies_knobs(client)
         strategy = select_strategy(settings)
         log.info("generation strategy: %s", strategy.name)
         async with strategy.open(settings) as solve:

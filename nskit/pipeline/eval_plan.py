@@ -101,8 +101,11 @@ def build_eval_plan(request: EvalRequest) -> Plan:
                           after=generate_names))
     server = None
     if request.server_address is None:
+        extra_args = [*request.server_args]
+        launch_args = [*request.cluster.server_launch(request.server_type).args, *extra_args]
+        extra_args += decoding_server_args(request.server_type, request.overrides, launch_args)
         server = server_request(request.server_type, str(model), request.cluster, gpus=request.server_gpus,
-                                nodes=request.server_nodes, extra_args=request.server_args)
+                                nodes=request.server_nodes, extra_args=extra_args)
     judge = None
     if request.judge is not None:
         judge = judge_plan(request.judge, benchmark_inputs(names, request.output_dir, request.split), request.cluster, server)
@@ -124,6 +127,17 @@ def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
     if not settings.code_execution or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
+
+
+def decoding_server_args(server_type: str, overrides: list[str], args: list[str]) -> list[str]:
+    """vLLM flags that load nskit's decoding processor, when the generation settings use a decoding knob."""
+    from nskit.config.generation import GenerationConfig
+    from nskit.config.overrides import build_config, parse_overrides
+    from nskit.decoding.launch import server_args
+
+    if server_type != "vllm" or not build_config(GenerationConfig, parse_overrides(overrides)).inference.knobs():
+        return []
+    return server_args(args)
 
 
 def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None) -> list[str]:

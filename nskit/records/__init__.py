@@ -1,7 +1,13 @@
 """The only code that reads and writes data and output files: JSONL streaming, atomic replace, resume state."""
 
 from nskit.records import layout, schema
-from nskit.records.atomic import atomic_write_bytes, atomic_write_text, atomic_writer, write_if_changed
+from nskit.records.atomic import (
+    atomic_directory,
+    atomic_write_bytes,
+    atomic_write_text,
+    atomic_writer,
+    write_if_changed,
+)
 from nskit.records.errors import RecordFileError
 from nskit.records.jsonl import (
     Record,
@@ -20,6 +26,7 @@ __all__ = [
     "PartialOutput",
     "Record",
     "RecordFileError",
+    "atomic_directory",
     "atomic_write_bytes",
     "atomic_write_text",
     "atomic_writer",

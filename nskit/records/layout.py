@@ -44,6 +44,27 @@ def results_dir(output_dir: Path, split: str | None = None) -> Path:
     return output_dir / (EVAL_RESULTS if split in (None, "test") else f"{split}-results")
 
 
+TOKEN_LOG_SUFFIX = ".tokens"
+"""The per-token log beside an output file: `output-rs0.jsonl` -> `output-rs0.tokens` (`++inference.token_log`)."""
+TOKEN_TRACES = "token-traces"
+"""`ns token_traces` writes `<output_dir>/token-traces/<benchmark>/output.jsonl` (and its `.tokens`)."""
+
+
+def token_log_path(output: str | Path) -> Path:
+    """The token log of an output file (a `.tokens` path is returned as it is)."""
+    output = Path(output)
+    if output.suffix == TOKEN_LOG_SUFFIX:
+        return output
+    if output.suffix == ".jsonl":
+        return output.with_suffix(TOKEN_LOG_SUFFIX)
+    return output.with_name(output.name + TOKEN_LOG_SUFFIX)
+
+
+def traces_file(output_dir: Path, benchmark: str) -> Path:
+    """Where `ns token_traces` puts the trace records of `benchmark`."""
+    return output_dir / TOKEN_TRACES / benchmark / GREEDY_FILE
+
+
 def benchmark_dir(output_dir: Path, benchmark: str, split: str | None = None) -> Path:
     """Where one benchmark's output files go (per split: see `results_dir`)."""
     return results_dir(output_dir, split) / benchmark
