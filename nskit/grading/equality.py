@@ -15,6 +15,7 @@ from nskit.grading.normalize import (
     clean_text_commands,
     normalize,
     plain_text,
+    readings,
     unwrap,
 )
 from nskit.grading.numbers import Number, numbers_equal, parse_number
@@ -28,8 +29,14 @@ def check_equal(expected: str, predicted: str | None) -> bool:
     """Whether `predicted` is an equivalent answer to `expected` (raw text or bare answers; no timeout)."""
     if predicted is None:
         return False
-    gold_raw, pred_raw = unwrap(str(expected)), unwrap(str(predicted))
-    if not pred_raw or not gold_raw:
+    gold_raw = unwrap(str(expected), spans=False)
+    if not gold_raw:
+        return False
+    return any(_check_raw(gold_raw, pred_raw) for pred_raw in readings(str(predicted)))
+
+
+def _check_raw(gold_raw: str, pred_raw: str) -> bool:
+    if not pred_raw:
         return False
     if gold_raw == pred_raw:
         return True
@@ -83,13 +90,22 @@ def quick_equal(expected: str, predicted: str | None) -> bool | None:
         return False
     if len(expected) > 200 or len(predicted) > 200:
         return None
-    gold_raw, pred_raw = unwrap(str(expected)), unwrap(str(predicted))
-    if not gold_raw or not pred_raw:
+    gold_raw = unwrap(str(expected), spans=False)
+    if not gold_raw:
+        return False
+    verdicts = [_quick_raw(gold_raw, pred_raw) for pred_raw in readings(str(predicted))]
+    if True in verdicts:
+        return True
+    return False if all(verdict is False for verdict in verdicts) else None
+
+
+def _quick_raw(gold_raw: str, pred_raw: str) -> bool | None:
+    if not pred_raw:
         return False
     if gold_raw == pred_raw:
         return True
     if _LETTER_ONLY.match(gold_raw.replace(" ", "")):
-        return check_equal(gold_raw, pred_raw)
+        return _check_raw(gold_raw, pred_raw)
     return _cheap(normalize(gold_raw), normalize(pred_raw))
 
 
@@ -164,6 +180,9 @@ def _compare_structures(gold: Normalized, pred: Normalized, gold_shape: Composit
         if len(shape.items) == 1:
             single = Normalized(shape.items[0])
             return compare(single, pred) if gold_shape else compare(gold, single)
+        if pred_shape is not None and pred_shape.kind == "list" and len(pred_shape.items) <= MAX_ELEMENTS:
+            # one answer boxed twice in two spellings ("\boxed{15\frac{39}{40}}, or \boxed{\frac{639}{40}}")
+            return all(compare(gold, normalize(item)) for item in pred_shape.items)
         return False
     kinds = {gold_shape.kind, pred_shape.kind}
     if "matrix" in kinds:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nskit.grading.extraction import extract_answer, last_boxed, strip_math_delimiters
+from nskit.grading.extraction import Extraction, extract_answer
+from nskit.grading.spans import only_math, strip_math_delimiters
 
 _UNICODE = {
     "−": "-", "–": "-", "—": "-", "×": "\\times ", "·": "\\cdot ", "÷": "\\div ", "√": "\\sqrt", "π": "\\pi ",
@@ -35,6 +36,7 @@ _TRAILING_UNIT = re.compile(
     r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?)\s*$",
     re.DOTALL,
 )
+_STATED = Extraction("stated", ("boxed", "answer_phrase"))  # how expected answers are unwrapped
 _ASSIGNMENT = re.compile(
     r"^\s*(?P<lhs>(?:[a-zA-Z]|\\[a-zA-Z]+)(?:_\{[^{}=]*\}|_[a-zA-Z0-9])?(?:\s*\(\s*[a-zA-Z]\s*\))?)"
     r"\s*(?P<op>=|\\in(?![a-zA-Z]))\s*(?P<rhs>.+)$",
@@ -52,19 +54,35 @@ class Normalized:
     lhs: str | None = None  # "x" for "x = 3" / "x \in [1,2]"
 
 
-def unwrap(answer: str) -> str:
-    """Reduce raw model text or a bare answer to the answer itself: last `\\boxed{}` content, no `$...$`."""
+def unwrap(answer: str, *, spans: bool = True) -> str:
+    """Reduce raw model text or a bare answer to the answer itself: last `\\boxed{}` content, no `$...$`.
+
+    With `spans`, text with math spans after words or several spans ("so $x=5$", "$1$ and $2$") is reduced to
+    its last math span(s), as the `boxed` extraction does; without, only boxes and "the answer is" are looked for.
+    """
     answer = answer.strip()
-    if "\\boxed" in answer or "\\fbox" in answer:
-        boxed = last_boxed(answer)
-        if boxed is not None:
-            answer = boxed.strip()
-    elif "answer" in answer.lower():
-        stated = extract_answer(answer, "answer_is")
-        if stated is not None:
-            answer = stated
+    boxed = "\\boxed" in answer or "\\fbox" in answer
+    if boxed or "answer" in answer.lower() or (spans and _several_spans(answer)):
+        found = None if boxed or not spans else only_math(answer)
+        found = found if found is not None else extract_answer(answer, "boxed" if spans else _STATED)
+        if found is not None:
+            answer = found
     answer = strip_math_delimiters(answer).strip()
     return answer.rstrip(".;。").strip() if not answer.endswith("\\.") else answer
+
+
+def readings(answer: str) -> list[str]:
+    """The bare answers a prediction may stand for: its extracted answer, then the text without math delimiters
+    when that differs (a sentence with `$` signs may be one answer: `$f(x)=ax+b$, where $b$ is an integer`)."""
+    first = unwrap(answer)
+    plain = unwrap(answer, spans=False)
+    return [first] if plain == first or not _several_spans(answer.strip()) else [first, plain]
+
+
+def _several_spans(answer: str) -> bool:
+    """Text with two or more math spans ("$1$ and $2$") or a delimited span after words ("so $x=5$")."""
+    dollars = answer.count("$") - answer.count("\\$")
+    return dollars > 2 or "\\[" in answer or "\\(" in answer or (dollars == 2 and not answer.startswith("$"))
 
 
 def normalize(answer: str) -> Normalized:
