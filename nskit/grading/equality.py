@@ -18,7 +18,8 @@ from nskit.grading.normalize import (
     readings,
     unwrap,
 )
-from nskit.grading.numbers import Number, numbers_equal, parse_number
+from nskit.grading.numbers import Number, decimal_places, numbers_equal, parse_number
+from nskit.grading.targets import align_names, same_target
 from nskit.grading.structure import MAX_ELEMENTS, Composite, parse_structure
 
 _LETTER_ONLY = re.compile(r"^(?:\\text(?:bf)?\{)?\(?([A-J])\)?\}?$")
@@ -51,6 +52,8 @@ def compare(gold: Normalized, pred: Normalized) -> bool:
     verdict = _cheap(gold, pred)
     if verdict is not None:
         return verdict
+    if gold.lhs and pred.lhs:
+        pred = align_names(gold, pred)
     letter = _LETTER_ONLY.match(gold.text)
     if letter:
         return to_letter(pred.text) == letter.group(1)
@@ -78,6 +81,7 @@ def compare(gold: Normalized, pred: Normalized) -> bool:
             clean_text_commands(gold.text),
             clean_text_commands(pred.text),
             degrees_mismatch=gold.degrees != pred.degrees,
+            places=decimal_places(pred.text) or decimal_places(gold.text),
         )
     except UnparsableAnswer:
         # not LaTeX that denotes a value: only the (already compared) normalised strings could have matched
@@ -111,13 +115,22 @@ def _quick_raw(gold_raw: str, pred_raw: str) -> bool | None:
 
 def _cheap(gold: Normalized, pred: Normalized) -> bool | None:
     """Verdict from assignment targets, identical strings or two plain numbers; None when undecided."""
-    if gold.lhs and pred.lhs and gold.lhs.lower() != pred.lhs.lower():
-        return False
+    if gold.lhs and pred.lhs:
+        pred = align_names(gold, pred)
+        if not same_target(gold.lhs, pred.lhs):
+            return False
     if gold.text == pred.text:
         return bool(gold.text)
+    if gold.text.count("'") != pred.text.count("'"):
+        return False  # a prime is part of the answer: E' is not E
     gold_number, pred_number = parse_number(gold.text), parse_number(pred.text)
     if gold_number is not None and pred_number is not None:
         return _numbers_match(gold_number, pred_number, gold, pred)
+    # "1,22" against a single number: read the comma as a decimal comma
+    if gold_number is not None and pred.decimal_comma is not None:
+        return numbers_equal(gold_number, Number(pred.decimal_comma, True))
+    if pred_number is not None and gold.decimal_comma is not None:
+        return numbers_equal(Number(gold.decimal_comma, True), pred_number)
     return None
 
 

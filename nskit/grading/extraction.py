@@ -21,7 +21,7 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s+[A-Z]|\s*$)")
 _COPULA = re.compile(r"\b(?:is|are|equals|was|were|be)\b\s*:?\s*", re.IGNORECASE)
 _GSM8K = re.compile(r"####\s*(.+?)\s*$", re.MULTILINE)
 _NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?|-?\.\d+")
-_LETTER = re.compile(r"(?:^|[\s(\[{*:])\(?([A-J])\)?(?=$|[\s).,:;*\]}])")
+_LETTER = re.compile(r"(?:^|[\s(\[{*:])\(?([A-J])\)?(?=$|[\s).,:;\]}]|\*(?![\w(\\]))")  # "E*2" is no letter
 _TRAILING = ".,;:。"  # sentence punctuation after an answer is not part of it
 
 
