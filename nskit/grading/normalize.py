@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from nskit.grading.extraction import Extraction, extract_answer
 from nskit.grading.relations import as_intervals
-from nskit.grading.spans import only_math, strip_math_delimiters
+from nskit.grading.spans import braced, only_math, strip_math_delimiters
 from nskit.grading.structure import split_top
 from nskit.grading.written import (
     clock_time,
@@ -61,6 +61,7 @@ _TRAILING_UNIT = re.compile(
     r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?)\s*$",
     re.DOTALL,
 )
+_SHORT_POWER = re.compile(r"\^\s*([0-9a-zA-Z])(?![0-9])")
 _STATED = Extraction("stated", ("boxed", "answer_phrase"))  # how expected answers are unwrapped
 _VARIABLE = r"(?:[a-zA-Z]|\\[a-zA-Z]+|\\math(?:bf|rm|it)\{[a-zA-Z]\}|\\vec\{[a-zA-Z]\})(?:_\{[^{}=]*\}|_[a-zA-Z0-9])?"
 _ASSIGNMENT = re.compile(
@@ -123,6 +124,7 @@ def normalize(answer: str) -> Normalized:
     text = _INFINITY.sub(r"\\infty", text).strip()
     if text.endswith("\\") and not text.endswith("\\\\"):
         text = text[:-1].strip()  # a stray trailing backslash ("185\")
+    text = _outer_braces(text)
     if text.startswith("\\text{") and text.endswith("}") and text.count("{") == 1:
         text = text[6:-1]  # one \text{...} around the whole answer: "\text{(B), (C)}"
     seconds = clock_time(text)
@@ -149,6 +151,8 @@ def normalize(answer: str) -> Normalized:
     if relation is not None:
         return Normalized(_squash(relation[1]), percent, degrees, _squash(relation[0]))
     text = implicit_product(mixed_number(several_answers(text)))
+    if "^" in text:
+        text = _SHORT_POWER.sub(r"^{\1}", text)  # "c^2M" is "c^{2}M" (not "2M" read as one number later)
     text = strip_units(text)
     comma = decimal_comma(text.strip())
     lhs = None
@@ -160,6 +164,14 @@ def normalize(answer: str) -> Normalized:
     if lhs is None and "=" in text:
         lhs, text = _named_tuple(text) or (None, text)
     return Normalized(text, percent, degrees, lhs, comma)
+
+
+def _outer_braces(text: str) -> str:
+    """`{6 - 5i}` -> `6 - 5i`: braces around the whole answer only group (a set is written `\\{...\\}`)."""
+    text = text.strip()
+    while text.startswith("{") and text.endswith("}") and braced(text, 0) == text[1:-1]:
+        text = text[1:-1].strip()
+    return text
 
 
 def _named_tuple(text: str) -> tuple[str, str] | None:

@@ -49,7 +49,8 @@ def as_intervals(text: str) -> tuple[str, str] | None:
         intervals.extend(_render(merged))
     if len(subjects) != 1:
         return None
-    return subjects.pop(), "\\cup".join(intervals)
+    # the answer is the set of values of the variable: "|x| < 3" and "-3 < x < 3" are both about x
+    return subjects.pop().strip("|"), "\\cup".join(intervals)
 
 
 def _bound(text: str) -> _Bound | None:
