@@ -127,7 +127,11 @@ def math_spans(text: str) -> list[tuple[int, int, str]]:
             missing.add(right)
             index += len(left)
             continue
-        spans.append((index, end + len(right), text[index + len(left) : end]))
+        content = text[index + len(left) : end]
+        if left == "$" and _is_price(content):
+            index += 1  # "$68 + $80 = $148": a currency sign, not a delimiter; the next "$" may open real math
+            continue
+        spans.append((index, end + len(right), content))
         index = end + len(right)
     return spans
 
@@ -168,12 +172,15 @@ def only_math(text: str) -> str | None:
     return None if text[position:].strip() else " ".join(content for _, _, content in spans)
 
 
+def _is_price(content: str) -> bool:
+    """Text after a currency sign up to the next `$`: "5 and " in "$5 and $6", "68 + " in "$68 + $80"."""
+    return content[:1].isdigit() and (content[-1].isspace() or _CURRENCY.match(content) is not None)
+
+
 def _is_math(content: str) -> bool:
     """A span that holds math, not prose between two currency signs ("$5 and $")."""
     stripped = content.strip()
-    if not stripped or _CURRENCY.match(content) is not None:
-        return False
-    return _PROSE.search(_TEXT_GROUP.sub(" ", stripped)) is None
+    return bool(stripped) and _PROSE.search(_TEXT_GROUP.sub(" ", stripped)) is None
 
 
 def join_answers(parts: list[str]) -> str:

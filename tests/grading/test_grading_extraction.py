@@ -95,6 +95,8 @@ RULE_CASES = [
     ("$x=1$ or $x=-1$", "boxed", "x=1, x=-1", "math"),
     ("It costs $5 and $6 more.", "boxed", None, None),
     ("It costs $5 and $6 more.", "last_number", "6", "last_number"),
+    ("She paid $68 + $80 = $148 in total.", "last_number", "148", "last_number"),
+    ("She paid $68 + $80 = $148 in total, so $x = 148$.", "boxed", "x = 148", "math"),
     ("**Final Answer**\n\n\\[\n\\boxed{42}\n\\]", "boxed", "42", "boxed"),
     ("**Final Answer:** 42", "boxed", "42", "answer_phrase"),
     ("Answer: 7", "boxed", "7", "answer_phrase"),
