@@ -61,6 +61,8 @@ _TRAILING_UNIT = re.compile(
     r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?)\s*$",
     re.DOTALL,
 )
+_ARITHMETIC = re.compile(r"\\(?:frac|dfrac|cdot|times|div|sqrt|pi)(?![a-zA-Z])")
+_LETTERS = re.compile(r"[a-zA-Z]")
 _SHORT_POWER = re.compile(r"\^\s*([0-9a-zA-Z])(?![0-9])")
 _STATED = Extraction("stated", ("boxed", "answer_phrase"))  # how expected answers are unwrapped
 _VARIABLE = r"(?:[a-zA-Z]|\\[a-zA-Z]+|\\math(?:bf|rm|it)\{[a-zA-Z]\}|\\vec\{[a-zA-Z]\})(?:_\{[^{}=]*\}|_[a-zA-Z0-9])?"
@@ -153,7 +155,7 @@ def normalize(answer: str) -> Normalized:
     text = implicit_product(mixed_number(several_answers(text)))
     if "^" in text:
         text = _SHORT_POWER.sub(r"^{\1}", text)  # "c^2M" is "c^{2}M" (not "2M" read as one number later)
-    text = strip_units(text)
+    text = strip_units(_computed_value(text))
     comma = decimal_comma(text.strip())
     lhs = None
     match = _ASSIGNMENT.match(text) if ("=" in text or "\\in" in text) else None
@@ -164,6 +166,16 @@ def normalize(answer: str) -> Normalized:
     if lhs is None and "=" in text:
         lhs, text = _named_tuple(text) or (None, text)
     return Normalized(text, percent, degrees, lhs, comma)
+
+
+def _computed_value(text: str) -> str:
+    """`60 * 3 = 180 meters` -> `180 meters`: a worked computation of constants ends in its value."""
+    if "=" not in text or "," in text or "\\begin" in text:
+        return text
+    work, _, value = text.rpartition("=")
+    if not value.strip() or _LETTERS.search(_ARITHMETIC.sub("", work)) or not re.search(r"\d", work):
+        return text
+    return value.strip()
 
 
 def _outer_braces(text: str) -> str:

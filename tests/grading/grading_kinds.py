@@ -89,6 +89,8 @@ STRUCTURES_IN_PROSE = [
     ("3xy", "3 x y", T), ("2ab", "2 b a", T), ("2ab", "2a+b", F), ("x^2 y", "y x^2", T), ("4 \\cdot 3^{2}", "36", T),
     ("\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}", "the identity matrix $\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}$", T),
     ("\\begin{pmatrix} 3 \\\\ 4 \\end{pmatrix}", "\\begin{pmatrix} 3 & 4 \\end{pmatrix}", F),
+    ("180", "The answer is 60 * 3 = 180 meters.", T), ("540", "The answer is 60 * 3 = 180 meters.", F),
+    ("11", "So, the answer is 10 + 1 = 11 years.", T), ("3", "$1 + 1 = 2$", F),
 ]
 
 KINDS = {
