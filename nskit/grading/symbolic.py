@@ -157,8 +157,10 @@ def _values_equal(a: Any, b: Any, rounded: bool) -> bool:
         return False
     if a.is_infinite or b.is_infinite:
         return bool(a == b)
-    a_re, a_im = sympy.re(a), sympy.im(a)
-    b_re, b_im = sympy.re(b), sympy.im(b)
+    a_re, a_im = (part.evalf(30) for part in a.as_real_imag())
+    b_re, b_im = (part.evalf(30) for part in b.as_real_imag())
+    if not all(part.is_Number for part in (a_re, a_im, b_re, b_im)):
+        return False  # a part sympy cannot evaluate (`re(1/100)` of an odd parse) is no value to compare
     if rounded:
         size = max(abs(a_re), abs(a_im), abs(b_re), abs(b_im))
         close = abs(a_re - b_re) + abs(a_im - b_im) <= 1e-4 * size
