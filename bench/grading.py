@@ -5,7 +5,7 @@ Usage: .venv/bin/python bench/grading.py [--golds 600] [--workers N] [--disagree
 
 The realistic mix has two parts:
 - real model outputs: the generations of the embedded model (SmolLM2-135M-Instruct, greedy and one sampled seed,
-  512 tokens) on math-500 and gsm8k problems, stored in `bench/grading_model_outputs.jsonl` (the last 700
+  512 tokens) on math-500 and gsm8k problems, stored in `bench/grading_model_outputs.jsonl` (the last 400
   characters of each generation, where its answer is); both graders get the raw text and extract the answer
   themselves;
 - rewritten gold answers from the benchmark mirror (math-500, gsm8k, aime24, amc23, minerva_math, olympiadbench;
@@ -38,7 +38,7 @@ from grading_mirror import FILES, expected_answers, respell  # noqa: E402  (the 
 MV_TIMEOUT = 5.0
 POOL_TIMEOUT = 10.0
 MODEL_OUTPUTS = Path(__file__).resolve().with_name("grading_model_outputs.jsonl")
-TAIL = 700
+TAIL = 400
 
 
 def mirror() -> Path:

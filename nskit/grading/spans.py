@@ -16,7 +16,7 @@ _CONNECTOR = re.compile(
 _JOINING = re.compile(r",|;|\band\b|\bor\b", re.IGNORECASE)
 _MAX_GAP = 60
 _PROSE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}\s+[a-zA-Z]{2,}(?![a-zA-Z{])")
-_CURRENCY = re.compile(r"^\d[\d,.]*\s+[a-zA-Z]+\b")  # "$5 and $6": two prices, the span between them is prose
+_CURRENCY = re.compile(r"^\d[\d,.]*\s+(?:[a-zA-Z]{3,}|or|to)\b")  # "$5 and $6": two prices, the span between them is prose
 _TEXT_GROUP = re.compile(r"\\(?:text|mbox|textbf|mathrm|operatorname)\s*\{[^{}]*\}")
 _DELIMITERS = (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$"))
 

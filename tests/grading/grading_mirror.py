@@ -70,11 +70,12 @@ _RESPELLINGS = (
     (re.compile(r"_(\d)(?!\d)"), r"_{\1}"),
     (re.compile(r"\^\{(\d)\}"), r"^\1"),
     (re.compile(r"\\sqrt\{(\d+)\}"), r"\\sqrt {\1}"),
-    (re.compile(r"(?<![\\{])\(([^()]*)\)"), r"\\left(\1\\right)"),
-    (re.compile(r",(?=\S)"), ", "),
+    (re.compile(r"(?<![\\{])(?<!\\left)\(([^()]*)(?<!\\right)\)"), r"\\left(\1\\right)"),
+    (re.compile(r",(?=\S)(?!(?:\\!)?\s*\d{3}(?!\d))"), ", "),  # not inside a number: 58,500 stays one number
     (re.compile(r"(?<=[\d}])\s*\\cdot\s*(?=\d)"), r" \\times "),
 )
 _INTEGER = re.compile(r"-?\d+")
+_GROUPED = re.compile(r"-?\d{1,3}(?:,\d{3})+")
 _OPERATOR_SPACES = re.compile(r"\s*([+=]|(?<=\S)-)\s*")
 
 
@@ -83,7 +84,9 @@ def respell(answer: str) -> str:
     text = answer
     for pattern, replacement in _RESPELLINGS:
         text = pattern.sub(replacement, text)
-    if _INTEGER.fullmatch(text.strip()):
+    if _GROUPED.fullmatch(text.strip()):
+        text = text.replace(",", "")  # 58,500 -> 58500
+    elif _INTEGER.fullmatch(text.strip()):
         value = int(text)
         text = f"{value:,}".replace(",", "{,}") if abs(value) >= 1000 else f"{value}.0"
     if text == answer:
