@@ -114,6 +114,14 @@ def identical_share(cases: list[tuple[str, str]]) -> float:
     return sum(extract_answer(p) == g.strip() for g, p in cases) / len(cases)
 
 
+def _tail(text: str) -> str:
+    """The last ~TAIL characters, cut where no `$...$` span is open (so math delimiters still pair up)."""
+    start = max(0, len(text) - TAIL)
+    while (text[:start].count("$") - text[:start].count("\\$")) % 2 and text.find("$", start) >= 0:
+        start = text.find("$", start) + 1
+    return text[start:]
+
+
 def make_fixture(run_dir: Path) -> None:
     """Store the tails of the generations of an `ns eval` run (math-500 and gsm8k) as the model-output fixture."""
     rows = []
@@ -124,7 +132,7 @@ def make_fixture(run_dir: Path) -> None:
             record = json.loads(line) if line.strip() else {}
             if record.get("generation"):
                 rows.append({"benchmark": path.parent.name, "expected_answer": str(record["expected_answer"]),
-                             "generation": record["generation"][-TAIL:]})
+                             "generation": _tail(record["generation"])})
     MODEL_OUTPUTS.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     print(f"{len(rows)} model outputs written to {MODEL_OUTPUTS}")
 

@@ -96,6 +96,8 @@ RULE_CASES = [
     ("It costs $5 and $6 more.", "boxed", None, None),
     ("It costs $5 and $6 more.", "last_number", "6", "last_number"),
     ("She paid $68 + $80 = $148 in total.", "last_number", "148", "last_number"),
+    ("It costs $5 or $6.", "last_number", "6", "last_number"),
+    ("So we get $2 n^2-2 n+1$ in the end.", "boxed", "2 n^2-2 n+1", "math"),
     ("She paid $68 + $80 = $148 in total, so $x = 148$.", "boxed", "x = 148", "math"),
     ("**Final Answer**\n\n\\[\n\\boxed{42}\n\\]", "boxed", "42", "boxed"),
     ("**Final Answer:** 42", "boxed", "42", "answer_phrase"),
