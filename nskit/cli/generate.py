@@ -10,6 +10,7 @@ import typer
 
 from nskit.cli import options
 from nskit.cli.errors import user_errors
+from nskit.errors import UserError
 
 
 def register(app: typer.Typer) -> None:
@@ -25,6 +26,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         output_dir: Annotated[Path | None, typer.Option("--output_dir", help="root of eval-results/ for --chunks")] = None,
         data_dir: options.DataDir = None,
+        split: options.Split = None,
         model: options.Model = None,
         server_address: options.ServerAddress = None,
         server_type: options.ServerType = "openai",
@@ -36,20 +38,19 @@ def register(app: typer.Typer) -> None:
         Re-running the same command resumes: finished records are never requested again.
         """
         from nskit.generation.client import ServerDown
-        from nskit.generation.command import (
-            GenerateRequest,
-            parse_chunk_labels,
-            run_generate,
-        )
+        from nskit.generation.command import GenerateRequest, run_generate
+        from nskit.records.layout import parse_chunk_labels
         from nskit.logs import setup_logging
 
         setup_logging()
         with user_errors():
             if server_type != "openai" and server_address is None:
-                raise ValueError("ns generate talks to a running server: give --server_address "
+                raise UserError("ns generate talks to a running server: give --server_address "
                                  "(ns eval and ns start_server start one)")
+            if split is not None and not chunks:
+                raise UserError("--split picks the benchmark data of --chunks; an --input_file is read as it is")
             request = GenerateRequest(
-                chunks=parse_chunk_labels(chunks) if chunks else [],
+                chunks=parse_chunk_labels(chunks, split) if chunks else [],
                 output_dir=output_dir, data_dir=data_dir, input_file=input_file, output_file=output_file,
                 model=model, server_address=server_address, rerun_done=rerun_done, retry_errors=retry_errors,
                 overrides=list(ctx.args),

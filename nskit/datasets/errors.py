@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from nskit.errors import UserError
 
-class DatasetError(Exception):
+
+class DatasetError(UserError):
     """Base class: preparing a benchmark failed; the message says what to do about it."""
 
 
@@ -40,3 +42,11 @@ class ConversionError(DatasetError):
     def __init__(self, where: str, message: str) -> None:
         self.where = where
         super().__init__(f"{where}: {message}")
+
+
+class UnknownSplitError(DatasetError, ValueError):
+    """A split (e.g. `train`) that the benchmark's adapter does not know."""
+
+    def __init__(self, name: str, split: str, known: tuple[str, ...]) -> None:
+        self.name, self.split = name, split
+        super().__init__(f"benchmark {name!r} has no split {split!r} (known: {', '.join(known)})")

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from nskit.errors import UserError
 from nskit.grading.spans import boxed_chain, join_answers, last_boxed, last_math_chain, strip_math_delimiters
 
 _ANSWER_PHRASE = re.compile(
@@ -161,7 +162,7 @@ def get_extraction(extraction: str | Extraction) -> Extraction:
     try:
         return EXTRACTIONS[extraction]
     except KeyError:
-        raise ValueError(f"unknown extraction {extraction!r}; known: {', '.join(EXTRACTIONS)}") from None
+        raise UserError(f"unknown extraction {extraction!r}; known: {', '.join(EXTRACTIONS)}") from None
 
 
 def extract_answer(text: str | None, extraction: str | Extraction = "boxed") -> ExtractedAnswer | None:
