@@ -15,6 +15,7 @@ from nskit.decoding.knobs import NEEDS_SAMPLING
 from nskit.errors import UserError
 from nskit.generation.client import ModelClient, RetryPolicy
 from nskit.generation.jobs import GenerationJob
+from nskit.generation.reasoning import ReasoningSettings
 from nskit.generation.runner import RunSummary, run_jobs
 from nskit.generation.strategies import select_strategy
 from nskit.progress import progress
@@ -75,6 +76,7 @@ def make_job(config: GenerationConfig, input_file: Path, output_file: Path, mode
         inference=config.inference,
         max_samples=config.max_samples,
         model=model,
+        reasoning=ReasoningSettings.from_config(config),
         settings=record_settings(config),
     )
 
@@ -93,8 +95,8 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
         if request.output_dir is None:
             raise UserError("--chunks needs --output_dir")
         for chunk in request.chunks:
-            benchmark = get_benchmark(chunk.benchmark)
-            data_file = ensure_prepared(chunk.benchmark, request.data_dir)
+            benchmark = get_benchmark(chunk.benchmark, chunk.split)
+            data_file = ensure_prepared(chunk.benchmark, request.data_dir, split=chunk.split)
             config = chunk_config(overrides, chunk.seed, benchmark.prompt_config)
             jobs.append(make_job(config, data_file, chunk.output_file(request.output_dir), model))
     if not jobs:

@@ -11,7 +11,7 @@ from nskit.models.default import resolve_model
 from nskit.pipeline.chunks import expand_chunks, split_evenly
 from nskit.pipeline.judge_steps import JudgeRequest, benchmark_inputs, judge_plan
 from nskit.pipeline.plan import Plan, SandboxRequest, Step
-from nskit.records.layout import Chunk, chunk_labels, outputs_pattern
+from nskit.records.layout import Chunk, chunk_labels, outputs_pattern, results_dir
 from nskit.servers.launch import server_request
 
 MAX_SANDBOX_SESSIONS = 128
@@ -42,6 +42,8 @@ class EvalRequest:
     expname: str = "eval"
     judge: JudgeRequest | None = None
     """Judge every benchmark's outputs after grading (`--judge_model` ...)."""
+    split: str | None = None
+    """None: each benchmark's default split (test); outputs of another split go to `<split>-results/`."""
 
 
 def convert_default_model_step(model: str) -> list[Step]:
@@ -70,12 +72,14 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     from nskit.datasets import get_benchmark
 
     for bench in names:
-        get_benchmark(bench)  # an unknown name fails here, before anything runs
+        get_benchmark(bench, request.split)  # an unknown name or split fails here, before anything runs
     data_args = ["--data_dir", str(request.data_dir)] if request.data_dir else []
+    data_args += ["--split", request.split] if request.split else []
     mirror_args = ["--mirror", str(request.mirror)] if request.mirror else []
     steps.append(Step(name="prepare-data", argv=["prepare_data", *names, *data_args, *mirror_args]))
 
-    chunks = expand_chunks(request.benchmarks, skip_greedy=request.skip_greedy, starting_seed=request.starting_seed)
+    chunks = expand_chunks(request.benchmarks, skip_greedy=request.skip_greedy, starting_seed=request.starting_seed,
+                           split=request.split)
     if not chunks:
         raise UserError("nothing to generate: --skip_greedy with no seeds (use e.g. gsm8k:4)")
     sandbox = sandbox_request(request.overrides)
@@ -91,7 +95,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
             outputs=[str(c.output_file(request.output_dir)) for c in group],
         ))
     for bench in names:
-        files = outputs_pattern(request.output_dir, bench)
+        files = outputs_pattern(request.output_dir, bench, request.split)
         extraction = get_benchmark(bench).extraction
         steps.append(Step(name=f"grade-{bench}", argv=["grade", "--input_files", files, "--extraction", extraction],
                           after=generate_names))
@@ -104,10 +108,10 @@ def build_eval_plan(request: EvalRequest) -> Plan:
                                 nodes=request.server_nodes, extra_args=extra_args)
     judge = None
     if request.judge is not None:
-        judge = judge_plan(request.judge, benchmark_inputs(names, request.output_dir), request.cluster, server)
+        judge = judge_plan(request.judge, benchmark_inputs(names, request.output_dir, request.split), request.cluster, server)
     steps += judge.steps if judge else []
     last = "judge-" if judge else "grade-"
-    steps.append(Step(name="summarize", argv=["summarize_results", str(request.output_dir)],
+    steps.append(Step(name="summarize", argv=["summarize_results", str(results_dir(request.output_dir, request.split))],
                       after=[s.name for s in steps if s.name.startswith(last)]))
     return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox,
                 judge_server=judge.server if judge else None)
@@ -141,6 +145,8 @@ def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None
     argv = ["generate", "--chunks", chunk_labels(chunks), "--output_dir", str(request.output_dir)]
     if request.data_dir:
         argv += ["--data_dir", str(request.data_dir)]
+    if request.split:
+        argv += ["--split", request.split]
     if model:
         argv += ["--model", model]
     if request.server_address:

@@ -139,6 +139,75 @@ def read_token_log(path: str | Path) -> dict[int, TokenSteps]:
     return logs
 
 
+@dataclass(frozen=True)
+class TokenLogIndex:
+    """Random access to one sidecar: where each whole frame starts (headers read, payloads skipped), so a reader
+    that wants a few positions (the results browser) decodes only those frames."""
+
+    path: Path
+    offsets: tuple[int, ...]
+
+    @classmethod
+    def build(cls, output: str | Path) -> TokenLogIndex | None:
+        """The index of the token log of `output` (or of a `.tokens` path); None when there is none."""
+        path = token_log_path(output)
+        if not path.exists():
+            return None
+        size = path.stat().st_size
+        offsets = []
+        with open(path, "rb") as handle:
+            offset = 0
+            while offset + _HEAD.size <= size:
+                handle.seek(offset)
+                magic, length, _ = _HEAD.unpack(handle.read(_HEAD.size))
+                end = offset + _HEAD.size + length
+                if magic != MAGIC or end > size:
+                    if end >= size:
+                        break  # a torn tail: the writer was killed mid-frame
+                    raise RecordFileError(path, None, f"damaged token-log frame at byte {offset}")
+                offsets.append(offset)
+                offset = end
+        return cls(path, tuple(offsets))
+
+    def frame(self, number: int) -> tuple[int, TokenSteps]:
+        """`(position, steps)` of the `number`-th frame."""
+        offset = self.offsets[number]
+        with open(self.path, "rb") as handle:
+            handle.seek(offset)
+            _, length, crc = _HEAD.unpack(handle.read(_HEAD.size))
+            body = handle.read(length)
+        if zlib.crc32(body) != crc:
+            raise RecordFileError(self.path, None, f"damaged token-log frame at byte {offset}")
+        try:
+            return decode_frame(body)
+        except (zlib.error, ValueError, KeyError) as exc:
+            raise RecordFileError(self.path, None, f"unreadable token-log frame at byte {offset}: {exc}") from None
+
+    def steps(self, position: int) -> TokenSteps | None:
+        """The log of input `position` (None when it has none).
+
+        A finalized log (the one beside a final output file) holds one frame per position, in order: found by
+        binary search. Otherwise the frames are scanned, the last one of the position winning as in
+        `read_token_log`; in a log still being written a redone position may be found in an older frame.
+        """
+        low, high = 0, len(self.offsets) - 1
+        while low <= high:
+            middle = (low + high) // 2
+            found, steps = self.frame(middle)
+            if found == position and (middle + 1 == len(self.offsets) or self.frame(middle + 1)[0] != position):
+                return steps
+            if found < position:
+                low = middle + 1
+            else:
+                high = middle - 1
+        last = None
+        for number in range(len(self.offsets)):
+            found, steps = self.frame(number)
+            if found == position:
+                last = steps
+        return last
+
+
 class TokenLogWriter:
     """Appends frames to one sidecar; repairs a torn tail on open; compacts on finalize."""
 

@@ -77,3 +77,26 @@ def test_entropy_lower_bound() -> None:
     steps = TokenSteps(np.array([1]), p[:, 0], np.array([1]), np.array([[1, 2]]), p)
     expected = -(0.5 * np.log(0.5) + 0.3 * np.log(0.3) + 0.2 * np.log(0.2))
     assert steps.entropy_lower_bound()[0] == pytest.approx(expected, rel=1e-5)
+
+
+def test_index_reads_one_position_without_decoding_the_rest(tmp_path: Path) -> None:
+    from nskit.records.token_log import TokenLogIndex
+
+    assert TokenLogIndex.build(tmp_path / "output.jsonl") is None
+    writer = TokenLogWriter(tmp_path / "output.jsonl")
+    writer.open()
+    logged = {position: make_steps(5 + position, 3, seed=position) for position in (4, 0, 2, 4)}
+    for position in (4, 0, 2):
+        writer.append(position, logged[position])
+    writer.append(4, make_steps(9, 3, seed=99))  # a redone record: the last frame wins
+    writer.close()
+    scanned = TokenLogIndex.build(tmp_path / "output.jsonl")
+    assert len(scanned.offsets) == 4
+    assert np.array_equal(scanned.steps(4).chosen_ids, make_steps(9, 3, seed=99).chosen_ids)
+    assert scanned.steps(1) is None
+    writer.finalize(range(5))
+    index = TokenLogIndex.build(tmp_path / "output.jsonl")
+    assert len(index.offsets) == 3
+    for position in (0, 2):
+        assert np.array_equal(index.steps(position).chosen_ids, logged[position].chosen_ids)
+    assert len(index.steps(4)) == 9 and index.steps(3) is None
