@@ -14,6 +14,7 @@ from nskit.config.overrides import build_config, parse_overrides
 from nskit.generation.client import ModelClient, RetryPolicy
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.runner import RunSummary, run_jobs
+from nskit.generation.transport import install_uvloop
 from nskit.generation.strategies import select_strategy
 from nskit.pipeline.chunks import Chunk
 from nskit.progress import progress
@@ -123,6 +124,7 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
         timeout=settings.request_timeout,
         retry=RetryPolicy(max_retries=settings.max_retries),
         error_budget=settings.error_budget,
+        max_connections=settings.max_concurrent_requests,
     )
     try:
         model = await client.resolve_model()
@@ -142,5 +144,6 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
 
 
 def run_generate(request: GenerateRequest) -> RunSummary:
-    """Synchronous entry for the CLI."""
+    """Synchronous entry for the CLI (on uvloop when it is installed)."""
+    install_uvloop()
     return asyncio.run(generate_async(request))

@@ -1,0 +1,119 @@
+"""The OpenAI wire format as plain dicts: request bodies from a prompt and sampling settings, completions back.
+
+One home for both directions, shared by the online transport and the batch files (`batch.py`), so a record is
+asked the same way whichever path sends it. Server-specific fields (vLLM's `top_k`, `continue_final_message`,
+`vllm_xargs`, `chat_template_kwargs`, ...) are merged at the top level of the body, as the SDK's `extra_body` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nskit.config.generation import InferenceConfig
+from nskit.prompt.render import Prompt
+
+CHAT_PATH = "/chat/completions"
+COMPLETIONS_PATH = "/completions"
+
+
+@dataclass
+class Completion:
+    """One finished request."""
+
+    text: str
+    finish_reason: str | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    retries: int = 0
+    logprobs: list[dict[str, Any]] | None = None
+    stop_reason: str | int | None = None
+    """What stopped it, when the server says (vLLM: the matched stop string or stop token id; None at EOS)."""
+
+
+class MalformedAnswer(ValueError):
+    """A 200 answer whose JSON is not a completion (no choices, wrong types): retried as `bad_response`."""
+
+
+def build_request(
+    model: str, prompt: Prompt, params: InferenceConfig, extra: Mapping[str, Any] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """`(path below /v1, body)` for one prompt: chat messages, or a raw completion when `prompt.text` is set."""
+    body: dict[str, Any] = {
+        "model": model,
+        "temperature": params.temperature,
+        "top_p": params.top_p,
+        "max_tokens": params.tokens_to_generate,
+        "seed": params.random_seed,
+    }
+    stop = list(dict.fromkeys([*params.stop_phrases, *prompt.stop_phrases]))
+    if stop:
+        body["stop"] = stop
+    if params.top_k != -1:
+        body["top_k"] = params.top_k
+    if params.min_p > 0:
+        body["min_p"] = params.min_p
+    if params.repetition_penalty != 1.0:
+        body["repetition_penalty"] = params.repetition_penalty
+    if prompt.text is not None:
+        path = COMPLETIONS_PATH
+        body["prompt"] = prompt.text
+        if params.top_logprobs is not None:
+            body["logprobs"] = params.top_logprobs
+    else:
+        path = CHAT_PATH
+        body["messages"] = prompt.messages
+        if params.top_logprobs is not None:
+            body["logprobs"] = True
+            body["top_logprobs"] = params.top_logprobs
+    if extra:
+        body.update(extra)
+    return path, body
+
+
+def read_completion(path: str, answer: Mapping[str, Any], with_logprobs: bool = False) -> Completion:
+    """The completion in an answer to a request sent to `path`; `MalformedAnswer` when it holds none."""
+    try:
+        choice = answer["choices"][0]
+        if path == COMPLETIONS_PATH:
+            text = choice["text"]
+            logprobs = _completion_logprobs(choice.get("logprobs")) if with_logprobs else None
+        else:
+            text = choice["message"].get("content") or ""
+            logprobs = _chat_logprobs(choice.get("logprobs")) if with_logprobs else None
+        usage = answer.get("usage") or {}
+        completion = Completion(
+            text=text,
+            finish_reason=choice.get("finish_reason"),
+            prompt_tokens=usage.get("prompt_tokens"),
+            completion_tokens=usage.get("completion_tokens"),
+            logprobs=logprobs,
+            stop_reason=choice.get("stop_reason"),
+        )
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise MalformedAnswer(f"answer holds no completion ({type(exc).__name__}: {exc})") from exc
+    if not isinstance(completion.text, str):
+        raise MalformedAnswer(f"completion text is {type(completion.text).__name__}, not a string")
+    return completion
+
+
+def _chat_logprobs(logprobs: Mapping[str, Any] | None) -> list[dict[str, Any]] | None:
+    if not logprobs or logprobs.get("content") is None:
+        return None
+    return [
+        {"token": t["token"], "logprob": t["logprob"],
+         "top_logprobs": {a["token"]: a["logprob"] for a in t.get("top_logprobs") or []}}
+        for t in logprobs["content"]
+    ]
+
+
+def _completion_logprobs(logprobs: Mapping[str, Any] | None) -> list[dict[str, Any]] | None:
+    if not logprobs or logprobs.get("tokens") is None:
+        return None
+    tokens = logprobs["tokens"]
+    tops = logprobs.get("top_logprobs") or [None] * len(tokens)
+    return [
+        {"token": tok, "logprob": lp, "top_logprobs": dict(top or {})}
+        for tok, lp, top in zip(tokens, logprobs["token_logprobs"], tops)
+    ]
