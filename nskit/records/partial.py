@@ -17,7 +17,7 @@ from typing import Any
 
 from nskit.records.atomic import atomic_write_text
 from nskit.records.errors import RecordFileError
-from nskit.records.jsonl import Record, dumps, iter_numbered, parse_line, write_jsonl
+from nskit.records.jsonl import Record, dump_line, iter_numbered, parse_line, write_jsonl
 
 POSITION_KEY = "_async_position"
 
@@ -119,8 +119,7 @@ class PartialOutput:
         """Persist one finished record; one write() per line so a killed process leaves at most a torn tail."""
         if self._fd is None:
             raise RuntimeError("PartialOutput.append before open()")
-        line = (dumps({**record, POSITION_KEY: position}) + "\n").encode("utf-8")
-        os.write(self._fd, line)
+        os.write(self._fd, dump_line({**record, POSITION_KEY: position}))
 
     def close(self) -> None:
         """Stop appending; the data stays for a later resume or finalize."""
