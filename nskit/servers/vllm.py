@@ -24,6 +24,12 @@ class VLLMServer:
             argv += ["--pipeline-parallel-size", str(spec.nodes)]
         return argv + list(spec.extra_args)
 
+    def launch_environment(self, spec: LaunchSpec) -> dict[str, str]:
+        """On the CPU build: bind OpenMP to every CPU this process may use (see cpu_binding); else nothing."""
+        from nskit.servers.cpu_binding import vllm_cpu_environment
+
+        return vllm_cpu_environment(tensor_parallel=spec.gpus)
+
     def health_path(self) -> str:
         """vLLM answers /health once the engine is ready."""
         return "/health"
