@@ -34,6 +34,7 @@ class GenerateRequest:
     output_file: Path | None = None
     model: str | None = None
     server_address: str | None = None
+    server_type: str = "openai"
     api_key: str | None = None
     rerun_done: bool = False
     retry_errors: bool = False
@@ -112,9 +113,13 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
 
 
 async def generate_async(request: GenerateRequest) -> RunSummary:
-    """Run generation against `request.server_address`."""
+    """Run generation against `request.server_address` (or in batches, with `++batch_api=True`)."""
+    settings = build_config(GenerationConfig, parse_overrides(request.overrides))
+    if settings.batch_api:
+        return await generate_in_batches(request, settings)
     if request.server_address is None:
-        raise ValueError("no server: give --server_address, or use `ns eval` / --server_type vllm to start one")
+        raise ValueError("ns generate talks to a running server: give --server_address (ns eval and ns "
+                         "start_server start one; ++batch_api=True --server_type vllm runs vLLM's run_batch instead)")
     overrides = parse_overrides(request.overrides)
     settings = build_config(GenerationConfig, overrides)
     client = ModelClient(
@@ -141,6 +146,47 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
         await client.close()
     log.info(summary.line())
     return summary
+
+
+async def generate_in_batches(request: GenerateRequest, settings: GenerationConfig) -> RunSummary:
+    """Batch mode: the OpenAI Batch API at `--server_address`, or vLLM's run_batch on `--model` (`--server_type
+    vllm`, no server)."""
+    from nskit.generation.batch import run_batch_jobs
+    from nskit.generation.batch_backends import OpenAIBatches, vllm_batch_backend
+
+    overrides = parse_overrides(request.overrides)
+    api_key = request.api_key or os.environ.get("OPENAI_API_KEY")
+    if request.server_type == "vllm" and request.server_address is None:
+        if request.model is None:
+            raise ValueError("++batch_api=True with --server_type vllm runs vLLM's run_batch locally: give --model")
+        log_dir = (request.output_dir or (request.output_file or Path("out")).parent) / "logs"
+        backend: Any = vllm_batch_backend(request.model, log_dir / "run_batch.log", [])
+        model = request.model
+    elif request.server_address is not None:
+        backend = OpenAIBatches(request.server_address, api_key, settings.batch_completion_window)
+        model = request.model or await _listed_model(request.server_address, api_key)
+    else:
+        raise ValueError("++batch_api=True needs --server_address (an endpoint with the Batch API), or "
+                         "--server_type vllm --model M to run vLLM's run_batch locally")
+    if settings.code_execution:
+        raise ValueError("++batch_api=True sends one request per record; ++code_execution=true needs a live server")
+    try:
+        jobs = build_jobs(request, model, overrides)
+        with progress("batch generation") as (set_total, advance):
+            summary = await run_batch_jobs(jobs, backend, settings, rerun_done=request.rerun_done,
+                                           retry_errors=request.retry_errors, on_record=advance, on_total=set_total)
+    finally:
+        await backend.close()
+    log.info(summary.line())
+    return summary
+
+
+async def _listed_model(server_address: str, api_key: str | None) -> str:
+    client = ModelClient(server_address, api_key=api_key)
+    try:
+        return await client.resolve_model()
+    finally:
+        await client.close()
 
 
 def run_generate(request: GenerateRequest) -> RunSummary:

@@ -122,6 +122,21 @@ def prepare_job(job: GenerationJob, rerun_done: bool = False, retry_errors: bool
     return JobState(job, total, partial, todo, remaining, index.present())
 
 
+def prepare_jobs(jobs: list[GenerationJob], summary: RunSummary, *, rerun_done: bool = False,
+                 retry_errors: bool = False) -> list[JobState]:
+    """`prepare_job` for every job (all files checked before any is changed); complete ones are counted and left."""
+    states = []
+    for job in jobs:
+        state = prepare_job(job, rerun_done=rerun_done, retry_errors=retry_errors)
+        if state is None:
+            summary.jobs_skipped += 1
+            log.info("%s is complete, skipping", job.output_file)
+            continue
+        summary.resumed += state.done_before
+        states.append(state)
+    return states
+
+
 def start_job(state: JobState) -> None:
     """Open the job's partial file for appending, first discarding (`--rerun_done`) or seeding it as planned."""
     partial = state.partial
@@ -136,7 +151,11 @@ def start_job(state: JobState) -> None:
 async def default_strategy(client: ModelClient, job: GenerationJob, record: dict[str, Any]) -> dict[str, Any]:
     """One request per problem: the plain sampler. Other strategies (code execution, best-of-N) plug in here."""
     prompt = build_prompt(record, job.prompt_config, job.template, job.system_message)
-    completion: Completion = await client.generate(prompt, job.inference)
+    return completion_fields(await client.generate(prompt, job.inference))
+
+
+def completion_fields(completion: Completion) -> dict[str, Any]:
+    """The output fields of a record answered by one completion."""
     fields: dict[str, Any] = {
         "generation": completion.text,
         "finish_reason": completion.finish_reason,
@@ -162,15 +181,7 @@ async def run_jobs(
 ) -> RunSummary:
     """Run every job to completion (or raise ServerDown, leaving resumable partial files)."""
     summary = RunSummary(jobs_total=len(jobs))
-    states = []
-    for job in jobs:
-        state = prepare_job(job, rerun_done=rerun_done, retry_errors=retry_errors)
-        if state is None:
-            summary.jobs_skipped += 1
-            log.info("%s is complete, skipping", job.output_file)
-            continue
-        summary.resumed += state.done_before
-        states.append(state)
+    states = prepare_jobs(jobs, summary, rerun_done=rerun_done, retry_errors=retry_errors)
     total = sum(s.remaining for s in states)
     if on_total:
         on_total(total)
