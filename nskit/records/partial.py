@@ -133,15 +133,23 @@ class PartialOutput:
     def _repair_tail(self) -> None:
         """End the file with a newline: a complete last record gets one, a torn one is cut off."""
         with open(self.path, "rb+") as handle:
-            data = handle.read()
-            if not data or data.endswith(b"\n"):
+            end = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, end - 1))
+            if end == 0 or handle.read(1) == b"\n":
                 return
-            start = data.rfind(b"\n") + 1
+            start, tail = end, b""
+            while start > 0 and b"\n" not in tail:  # read back to the last newline, not the whole file
+                start = max(0, start - 65536)
+                handle.seek(start)
+                tail = handle.read(end - start)
+            start += tail.rfind(b"\n") + 1
+            handle.seek(start)
             try:
-                parse_line(data[start:], self.path, 0)
+                parse_line(handle.read(), self.path, 0)
             except RecordFileError:
                 handle.truncate(start)
             else:
+                handle.seek(0, os.SEEK_END)
                 handle.write(b"\n")
 
     # -- writing -------------------------------------------------------------------------------------------
