@@ -122,16 +122,16 @@ def main() -> None:
 
     from nskit.config.cluster import load_cluster_config
     from nskit.models.embedded import embedded_model_dir
-    from nskit.servers import LaunchSpec, ServerProcess, get_server_type
     from nskit.servers.cpu_binding import BIND
-    from nskit.servers.process import free_port
+    from nskit.servers.launch import launch_server, server_request
 
-    launch = load_cluster_config("local").server_launch("vllm")
+    cluster = load_cluster_config("local")
     results = {}
     for binding in args.bindings.split(","):
-        env = {**launch.environment(), **({BIND: "auto"} if binding == "default" else {})}
-        spec = LaunchSpec(model=str(embedded_model_dir()), port=free_port(), extra_args=tuple(launch.args), env=env)
-        server = ServerProcess(get_server_type("vllm"), spec, Path(tempfile.mkdtemp()) / "server.log")
+        request = server_request("vllm", str(embedded_model_dir()), cluster)
+        if binding == "default":
+            request.env[BIND] = "auto"  # vLLM's own default; nskit's binding steps aside when this is set
+        server = launch_server(request, Path(tempfile.mkdtemp()) / "server.log", base_env=cluster.environment())
         chosen = {k: v for k, v in server.environment().items() if k.startswith("VLLM_CPU_") and "KVCACHE" not in k}
         print(f"binding {binding}: {chosen}", flush=True)
         with server:

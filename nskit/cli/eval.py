@@ -10,6 +10,7 @@ import typer
 
 from nskit.cli import options
 from nskit.cli.errors import user_errors
+from nskit.errors import UserError
 
 
 def register(app: typer.Typer) -> None:
@@ -42,6 +43,11 @@ def register(app: typer.Typer) -> None:
         ] = "",
         wait: Annotated[bool, typer.Option("--wait", help="Slurm: wait for all jobs and report each outcome")] = False,
         dry_run: options.DryRun = False,
+        judge_model: options.JudgeModel = None,
+        judge_server_type: options.JudgeServerType = "openai",
+        judge_server_address: options.JudgeServerAddress = None,
+        judge_server_gpus: options.JudgeServerGpus = None,
+        extra_judge_args: options.ExtraJudgeArgs = "",
     ) -> None:
         """Evaluate a model on benchmarks: greedy and N sampled seeds, graded, then summarized.
 
@@ -56,6 +62,7 @@ def register(app: typer.Typer) -> None:
         from nskit.logs import setup_logging
         from nskit.pipeline.chunks import parse_benchmarks
         from nskit.pipeline.eval_plan import EvalRequest, build_eval_plan
+        from nskit.pipeline.judge_steps import JudgeRequest
 
         with user_errors():
             overrides = list(ctx.args)
@@ -65,7 +72,7 @@ def register(app: typer.Typer) -> None:
 
             get_server_type(server_type)  # an unknown type lists the known ones
             if server_type == "openai" and server_address is None:
-                raise ValueError("--server_type openai needs --server_address")
+                raise UserError("--server_type openai needs --server_address")
             request = EvalRequest(
                 benchmarks=parse_benchmarks(benchmarks), output_dir=output_dir.resolve(), cluster=cluster_config,
                 data_dir=data_dir.resolve() if data_dir else None, mirror=mirror.resolve() if mirror else None,
@@ -73,6 +80,10 @@ def register(app: typer.Typer) -> None:
                 server_nodes=server_nodes, server_args=shlex.split(server_args), skip_greedy=skip_greedy,
                 starting_seed=starting_seed, num_jobs=num_jobs, rerun_done=rerun_done, retry_errors=retry_errors,
                 overrides=overrides, expname=expname,
+                judge=JudgeRequest(model=judge_model, server_type=judge_server_type,
+                                   server_address=judge_server_address, server_gpus=judge_server_gpus,
+                                   extra_args=shlex.split(extra_judge_args))
+                if judge_model else None,
             )
             plan = build_eval_plan(request)
             from nskit.cluster.executors import RunOptions, get_executor

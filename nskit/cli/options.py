@@ -31,5 +31,17 @@ RetryErrors = Annotated[
     bool, typer.Option("--retry_errors", help="re-request only the records that carry an `error` in existing outputs")
 ]
 
+JudgeModel = Annotated[
+    str | None, typer.Option("--judge_model", help="judge every output with this LLM after grading (adds judge steps)")
+]
+JudgeServerType = Annotated[str, typer.Option("--judge_server_type", help="openai | vllm: where the judge runs")]
+JudgeServerAddress = Annotated[
+    str | None, typer.Option("--judge_server_address", help="a running OpenAI-compatible judge server (http://host:port/v1)")
+]
+JudgeServerGpus = Annotated[int | None, typer.Option("--judge_server_gpus", help="GPUs for a judge server of its own")]
+ExtraJudgeArgs = Annotated[
+    str, typer.Option("--extra_judge_args", help="more ns llm_math_judge flags, appended verbatim (e.g. '--tokens_to_generate 512')")
+]
+
 EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
 """Context settings for commands that take `++key=value` overrides after their options."""

@@ -28,10 +28,11 @@ import orjson
 from nskit.config.generation import GenerationConfig
 from nskit.generation.client import now
 from nskit.generation.jobs import GenerationJob
-from nskit.generation.payload import MalformedAnswer, build_request, read_completion
+from nskit.generation.errors import MalformedResponse
+from nskit.generation.payload import build_request, read_completion
 from nskit.generation.runner import JobState, RunSummary, completion_fields, prepare_jobs, start_job
 from nskit.prompt.render import build_prompt
-from nskit.records import atomic_write_text, dump_line, iter_jsonl
+from nskit.records import atomic_write_text, dump_line, iter_jsonl, schema
 
 log = logging.getLogger(__name__)
 
@@ -242,13 +243,13 @@ async def collect(batches: JobBatches, batch: dict[str, Any], status: BatchStatu
         fields, error = result_fields(outcome.get(position), urls[position].removeprefix("/v1"),
                                       batch["id"], status.status)
         finished = now()
-        out = {**record, **fields, "generation_start_time": batch["submitted"], "generation_end_time": finished,
-               "generation_time": finished - batch["submitted"]}
+        out = {**record, **fields, schema.GENERATION_START_TIME: batch["submitted"],
+               schema.GENERATION_END_TIME: finished, schema.GENERATION_TIME: finished - batch["submitted"]}
         summary.requested += 1
         if error is not None:
-            out["error"] = error
+            out[schema.ERROR] = error
             summary.errors += 1
-        summary.generated_tokens += out.get("num_generated_tokens") or 0
+        summary.generated_tokens += out.get(schema.NUM_GENERATED_TOKENS) or 0
         state.partial.append(position, out)
         state.todo[position] = 0
         state.remaining -= 1
@@ -260,7 +261,7 @@ async def collect(batches: JobBatches, batch: dict[str, Any], status: BatchStatu
 
 def result_fields(line: dict[str, Any] | None, path: str, batch_id: str, status: str) -> tuple[dict[str, Any], str | None]:
     """`(fields, error)` for one request from its result line (None: the batch never ran it)."""
-    empty = {"generation": "", "num_generated_tokens": 0, "num_retries": 0}
+    empty = {schema.GENERATION: "", schema.NUM_GENERATED_TOKENS: 0, schema.NUM_RETRIES: 0}
     if line is None:
         return empty, f"batch_{status}: batch {batch_id} ended {status} without running this request"
     response = line.get("response") or {}
@@ -270,7 +271,7 @@ def result_fields(line: dict[str, Any] | None, path: str, batch_id: str, status:
         return empty, f"http_{code}: {orjson.dumps(detail).decode()[:500]} (batch {batch_id})"
     try:
         return completion_fields(read_completion(path, response["body"])), None
-    except (MalformedAnswer, KeyError, TypeError) as exc:
+    except (MalformedResponse, KeyError, TypeError) as exc:
         return empty, f"bad_response: {exc} (batch {batch_id})"
 
 

@@ -7,7 +7,6 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from nskit.generation.batch import BatchFailed, BatchStatus, result_path
 
@@ -97,10 +96,12 @@ class VLLMRunBatch:
 
 
 def vllm_batch_backend(model: str, log_path: Path, extra_args: list[str]) -> VLLMRunBatch:
-    """run_batch with this cluster's vLLM flags and environment (and the CPU binding on the CPU build)."""
+    """run_batch with the local cluster's vLLM flags and environment (and the CPU binding on the CPU build)."""
     from nskit.config.cluster import load_cluster_config
     from nskit.servers.cpu_binding import vllm_cpu_environment
+    from nskit.servers.launch import server_request
 
-    launch = load_cluster_config("local").server_launch("vllm")
-    env: dict[str, Any] = {**vllm_cpu_environment(), **launch.environment()}
-    return VLLMRunBatch(model, [*launch.args, *extra_args], env, log_path)
+    cluster = load_cluster_config("local")
+    request = server_request("vllm", model, cluster, extra_args=extra_args)
+    env = {**cluster.environment(), **request.env}
+    return VLLMRunBatch(model, request.args, {**vllm_cpu_environment(env={**os.environ, **env}), **env}, log_path)

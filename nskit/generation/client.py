@@ -1,7 +1,8 @@
 """The async OpenAI-compatible client: timeouts, retries with backoff and jitter, Retry-After, an error budget.
 
 Requests go out as plain dicts over `transport.HttpTransport` (aiohttp + orjson); the `openai` SDK is not on
-this path (it costs about 20x the CPU per request).
+this path (it costs about 20x the CPU per request). Only the server's or the network's failures are retried
+(`TransportError`, `MalformedResponse`, see errors.py); anything else is a bug and propagates.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from nskit.config.generation import InferenceConfig
-from nskit.generation.payload import Completion, MalformedAnswer, build_request, read_completion
+from nskit.errors import UserError
+from nskit.generation.errors import MalformedResponse, RequestFailed, ServerDown
+from nskit.generation.payload import Completion, build_request, read_completion
 from nskit.generation.transport import HttpTransport, TransportError
 from nskit.prompt.render import Prompt
 
@@ -24,21 +27,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-__all__ = ["ClientStats", "Completion", "ModelClient", "RequestFailed", "RetryPolicy", "ServerDown", "now"]
-
-
-class RequestFailed(Exception):
-    """A request that failed for good; `kind` says why (bad_request, server_error, connection, timeout, ...)."""
-
-    def __init__(self, kind: str, message: str, attempts: int, transient: bool) -> None:
-        super().__init__(f"{kind}: {message} (after {attempts} attempt(s))")
-        self.kind = kind
-        self.attempts = attempts
-        self.transient = transient
-
-
-class ServerDown(RuntimeError):
-    """Too many requests in a row failed for good: the server is clearly down."""
+__all__ = ["ClientStats", "Completion", "MalformedResponse", "ModelClient", "RequestFailed", "RetryPolicy",
+           "ServerDown", "now"]
 
 
 @dataclass
@@ -96,7 +86,7 @@ class ModelClient:
             except RequestFailed as exc:
                 if exc.transient:
                     raise ServerDown(f"cannot reach the server at {self.base_url} to list its models: {exc}") from exc
-                raise ValueError(f"server {self.base_url} refused to list its models: {exc}") from exc
+                raise UserError(f"server {self.base_url} refused to list its models: {exc}") from exc
             listed = models.get("data")
             if not isinstance(listed, list) or not listed or not isinstance(listed[0], dict) or "id" not in listed[0]:
                 raise RuntimeError(f"server {self.base_url} lists no models")
@@ -127,11 +117,7 @@ class ModelClient:
         return completion
 
     async def _ask(self, path: str, body: dict[str, Any], with_logprobs: bool) -> Completion:
-        answer = await self._http.post(path, body)
-        try:
-            return read_completion(path, answer, with_logprobs)
-        except MalformedAnswer as exc:
-            raise TransportError("bad_response", str(exc), retryable=True) from exc
+        return read_completion(path, await self._http.post(path, body), with_logprobs)
 
     async def _with_retries(self, call: Callable[[], Awaitable[T]]) -> tuple[T, int]:
         """`(result, attempts)` of `call()`, retried on transient failures; raises RequestFailed when it gives up."""
@@ -141,13 +127,14 @@ class ModelClient:
             self.stats.requests += 1
             try:
                 return await call(), attempt
-            except TransportError as exc:
-                if exc.retryable and attempt <= self.retry.max_retries:
+            except (TransportError, MalformedResponse) as exc:  # the server's or the network's failures, no bug
+                kind, retryable = exc.kind, getattr(exc, "retryable", True)
+                if retryable and attempt <= self.retry.max_retries:
                     self.stats.retries += 1
-                    self.stats.retry_reasons[exc.kind] += 1
-                    await asyncio.sleep(self.retry.delay(attempt, exc.retry_after))
+                    self.stats.retry_reasons[kind] += 1
+                    await asyncio.sleep(self.retry.delay(attempt, getattr(exc, "retry_after", None)))
                     continue
-                raise RequestFailed(exc.kind, str(exc)[:500], attempt, transient=exc.retryable) from exc
+                raise RequestFailed(kind, str(exc)[:500], attempt, transient=retryable) from exc
 
     def _note_failure(self, transient: bool) -> None:
         self.stats.failures += 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nskit.config.generation import InferenceConfig
+from nskit.generation.errors import MalformedResponse
 from nskit.prompt.render import Prompt
 
 CHAT_PATH = "/chat/completions"
@@ -30,10 +31,6 @@ class Completion:
     logprobs: list[dict[str, Any]] | None = None
     stop_reason: str | int | None = None
     """What stopped it, when the server says (vLLM: the matched stop string or stop token id; None at EOS)."""
-
-
-class MalformedAnswer(ValueError):
-    """A 200 answer whose JSON is not a completion (no choices, wrong types): retried as `bad_response`."""
 
 
 def build_request(
@@ -73,7 +70,7 @@ def build_request(
 
 
 def read_completion(path: str, answer: Mapping[str, Any], with_logprobs: bool = False) -> Completion:
-    """The completion in an answer to a request sent to `path`; `MalformedAnswer` when it holds none."""
+    """The completion in an answer to a request sent to `path`; `MalformedResponse` when it holds none."""
     try:
         choice = answer["choices"][0]
         if path == COMPLETIONS_PATH:
@@ -92,9 +89,9 @@ def read_completion(path: str, answer: Mapping[str, Any], with_logprobs: bool = 
             stop_reason=choice.get("stop_reason"),
         )
     except (KeyError, IndexError, TypeError, AttributeError) as exc:
-        raise MalformedAnswer(f"answer holds no completion ({type(exc).__name__}: {exc})") from exc
+        raise MalformedResponse(f"answer holds no completion ({type(exc).__name__}: {exc})") from exc
     if not isinstance(completion.text, str):
-        raise MalformedAnswer(f"completion text is {type(completion.text).__name__}, not a string")
+        raise MalformedResponse(f"completion text is {type(completion.text).__name__}, not a string")
     return completion
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+from nskit.generation.errors import MalformedResponse, status_kind
 
 
 class TransportError(Exception):
@@ -28,9 +28,9 @@ class TransportError(Exception):
 
 def status_error(status: int, body: bytes, retry_after: str | None) -> TransportError:
     """The error for a non-200 answer, classified by status (429 rate_limit, 5xx/408/409 retryable)."""
-    kind = "rate_limit" if status == 429 else f"http_{status}"
+    kind, retryable = status_kind(status)
     message = f"HTTP {status}: {body[:400].decode('utf-8', errors='replace')}"
-    return TransportError(kind, message, status in RETRYABLE_STATUS, parse_retry_after(retry_after))
+    return TransportError(kind, message, retryable, parse_retry_after(retry_after))
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -100,9 +100,9 @@ class HttpTransport:
         try:
             answer = orjson.loads(payload)
         except orjson.JSONDecodeError as exc:
-            raise TransportError("bad_response", f"answer is not JSON ({exc}): {payload[:200]!r}", True) from exc
+            raise MalformedResponse(f"the server's answer is not valid JSON ({exc}): {payload[:200]!r}") from exc
         if not isinstance(answer, dict):
-            raise TransportError("bad_response", f"answer is not a JSON object: {payload[:200]!r}", True)
+            raise MalformedResponse(f"the server's answer is not a JSON object: {payload[:200]!r}")
         return answer
 
     async def close(self) -> None:

@@ -58,7 +58,7 @@ def iter_numbered(path: str | Path, *, allow_torn_tail: bool = False) -> Iterato
             yield number, record
 
 
-def parse_line(raw: bytes, path: str | Path, number: int) -> Record:
+def parse_line(raw: bytes, path: str | Path, number: int | None) -> Record:
     """One JSONL line as a record; `RecordFileError` naming `path` and line `number` when it is not one."""
     try:
         record = orjson.loads(raw)

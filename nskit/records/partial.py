@@ -1,6 +1,6 @@
 """The resumable partial file that lives beside a final output file while work is in progress.
 
-Layout (NeMo-Skills compatible): finished records are appended to `<final>-async`, each with `_async_position`
+Layout (NeMo-Skills compatible, names in `records.layout`): finished records are appended to `<final>-async`, each with `_async_position`
 (its input line index). A `kill -9` can at worst leave a torn last line, which is cut off when the file is
 reopened (a complete last record that only lacks its newline keeps it). When every position is present, the records are written to `<final>` in input order by atomic rename
 and the partial file is removed. A sidecar `<final>-async.meta.json` remembers the settings the partial was made
@@ -20,6 +20,7 @@ from typing import Any
 from nskit.records.atomic import atomic_write_text, atomic_writer
 from nskit.records.errors import RecordFileError
 from nskit.records.jsonl import Record, dump_line, iter_numbered, parse_line, write_jsonl
+from nskit.records.layout import meta_path, partial_path
 
 POSITION_KEY = "_async_position"
 
@@ -46,18 +47,13 @@ class PartialIndex:
         return len(self.offsets) - self.offsets.count(-1)
 
 
-def partial_path(final: Path) -> Path:
-    """Where the in-progress records of `final` live."""
-    return final.with_name(final.name + "-async")
-
-
 class PartialOutput:
     """Append-only store of finished records for one final output file."""
 
     def __init__(self, final: str | Path, fingerprint: dict[str, Any] | None = None) -> None:
         self.final = Path(final)
         self.path = partial_path(self.final)
-        self.meta_path = self.path.with_name(self.path.name + ".meta.json")
+        self.meta_path = meta_path(self.path)
         self.fingerprint = fingerprint or {}
         self._fd: int | None = None
 
