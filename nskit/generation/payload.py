@@ -70,29 +70,35 @@ def build_request(
 
 
 def read_completion(path: str, answer: Mapping[str, Any], with_logprobs: bool = False) -> Completion:
-    """The completion in an answer to a request sent to `path`; `MalformedResponse` when it holds none."""
-    try:
-        choice = answer["choices"][0]
-        if path == COMPLETIONS_PATH:
-            text = choice["text"]
-            logprobs = _completion_logprobs(choice.get("logprobs")) if with_logprobs else None
-        else:
-            text = choice["message"].get("content") or ""
-            logprobs = _chat_logprobs(choice.get("logprobs")) if with_logprobs else None
-        usage = answer.get("usage") or {}
-        completion = Completion(
-            text=text,
-            finish_reason=choice.get("finish_reason"),
-            prompt_tokens=usage.get("prompt_tokens"),
-            completion_tokens=usage.get("completion_tokens"),
-            logprobs=logprobs,
-            stop_reason=choice.get("stop_reason"),
-        )
-    except (KeyError, IndexError, TypeError, AttributeError) as exc:
-        raise MalformedResponse(f"answer holds no completion ({type(exc).__name__}: {exc})") from exc
-    if not isinstance(completion.text, str):
-        raise MalformedResponse(f"completion text is {type(completion.text).__name__}, not a string")
-    return completion
+    """The completion in an answer to a request sent to `path`; `MalformedResponse` when the answer is not one
+    (checked field by field, so that a bug here raises as itself instead of passing for the server's fault)."""
+    choices = answer.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise MalformedResponse(f"the server's answer has no choices: {str(answer)[:200]}")
+    choice = choices[0]
+    if path == COMPLETIONS_PATH:
+        text = choice.get("text")
+    else:
+        message = choice.get("message")
+        if not isinstance(message, dict):
+            raise MalformedResponse(f"the server's choice has no message: {str(choice)[:200]}")
+        text = message.get("content") or ""
+    if not isinstance(text, str):
+        raise MalformedResponse(f"the server's completion text is {type(text).__name__}, not a string")
+    usage = answer.get("usage")
+    usage = usage if isinstance(usage, dict) else {}
+    logprobs = None
+    if with_logprobs:
+        reader = _completion_logprobs if path == COMPLETIONS_PATH else _chat_logprobs
+        logprobs = reader(choice.get("logprobs"))
+    return Completion(
+        text=text,
+        finish_reason=choice.get("finish_reason"),
+        prompt_tokens=usage.get("prompt_tokens"),
+        completion_tokens=usage.get("completion_tokens"),
+        logprobs=logprobs,
+        stop_reason=choice.get("stop_reason"),
+    )
 
 
 def _chat_logprobs(logprobs: Mapping[str, Any] | None) -> list[dict[str, Any]] | None:
