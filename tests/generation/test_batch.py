@@ -116,3 +116,21 @@ def test_state_path_is_beside_the_partial_file(tmp_path: Path) -> None:
     job = GenerationJob(input_file=tmp_path / "in.jsonl", output_file=tmp_path / "o.jsonl",
                         prompt_config=load_prompt_config("generic/math"), inference=InferenceConfig())
     assert state_path(job) == state_path_of(tmp_path / "o.jsonl")
+
+
+def test_eval_runs_its_generation_in_batches(tmp_path: Path, mirror_dir: Path) -> None:
+    from tests.helpers import ns
+
+    out = tmp_path / "run"
+    with fake_batch_api() as api:
+        result = ns("eval", "--benchmarks=gsm8k:1", "--output_dir", str(out), "--data_dir", str(tmp_path / "data"),
+                    "--mirror", str(mirror_dir), "--server_type", "openai", "--server_address", api.base_url,
+                    "++max_samples=3", "++batch_api=True", "++batch_poll_interval=0.05")
+        assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+        assert sorted(len(lines) for lines in api.inputs.values()) == [3, 3]  # greedy and one seed, one batch each
+        seeds = {line["body"]["seed"] for lines in api.inputs.values() for line in lines}
+    folder = out / "eval-results" / "gsm8k"
+    for name in ("output.jsonl", "output-rs0.jsonl"):
+        records = list(iter_jsonl(folder / name))
+        assert len(records) == 3 and all(r["generation"].startswith("ok: ") and "symbolic_correct" in r for r in records)
+    assert seeds == {0}
