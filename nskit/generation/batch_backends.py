@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from nskit.generation.batch import BatchFailed, BatchStatus, result_path
+from nskit.generation.batch_files import BatchFailed, BatchStatus, result_path
 
 
 class OpenAIBatches:
@@ -26,7 +26,7 @@ class OpenAIBatches:
     async def submit(self, input_file: Path, endpoint: str, label: str) -> str:
         """Upload the input file, then create the batch on it."""
         with open(input_file, "rb") as handle:
-            uploaded = await self._client.files.create(file=(input_file.name, handle), purpose="batch")
+            uploaded = await self._client.files.create(file=(f"{input_file.stem}.jsonl", handle), purpose="batch")
         batch = await self._client.batches.create(
             input_file_id=uploaded.id, endpoint=endpoint, completion_window=self.completion_window,
             metadata={"nskit": label[-500:]},

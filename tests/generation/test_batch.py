@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nskit.generation.batch import state_path
+from nskit.generation.batch_files import state_path
 from nskit.generation.command import GenerateRequest, run_generate
 from nskit.records import iter_jsonl
 from nskit.records.partial import partial_path
@@ -109,13 +109,7 @@ def state_path_of(output: Path) -> Path:
 
 
 def test_state_path_is_beside_the_partial_file(tmp_path: Path) -> None:
-    from nskit.config.generation import InferenceConfig
-    from nskit.generation.jobs import GenerationJob
-    from nskit.prompt.render import load_prompt_config
-
-    job = GenerationJob(input_file=tmp_path / "in.jsonl", output_file=tmp_path / "o.jsonl",
-                        prompt_config=load_prompt_config("generic/math"), inference=InferenceConfig())
-    assert state_path(job) == state_path_of(tmp_path / "o.jsonl")
+    assert state_path(tmp_path / "o.jsonl") == state_path_of(tmp_path / "o.jsonl")
 
 
 def test_eval_runs_its_generation_in_batches(tmp_path: Path, mirror_dir: Path) -> None:
