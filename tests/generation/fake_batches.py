@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +28,8 @@ class FakeBatchAPI:
     fail: set[str] = field(default_factory=set)
     expire_after: int | None = None
     hold: bool = False
+    answer: Callable[[str], str] = lambda content: "ok: " + content
+    """The completion text for a request's last message (or prompt)."""
     files: dict[str, bytes] = field(default_factory=dict)
     batches: dict[str, dict[str, Any]] = field(default_factory=dict)
     inputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -47,7 +49,7 @@ class FakeBatchAPI:
                     "status_code": 400, "body": {"error": {"message": "injected failure", "type": "invalid_request"}}}})
                 continue
             body = line["body"]
-            text = "ok: " + (body["messages"][-1]["content"] if "messages" in body else body["prompt"])
+            text = self.answer(body["messages"][-1]["content"] if "messages" in body else body["prompt"])
             choice = ({"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}
                       if "messages" in body else {"index": 0, "finish_reason": "stop", "text": text})
             good.append({"id": f"r-{custom}", "custom_id": custom, "error": None, "response": {
