@@ -55,6 +55,10 @@ class BatchBackend(Protocol):
         """A result file on local disk (downloaded to `destination` when it is remote)."""
         ...
 
+    async def close(self) -> None:
+        """Release connections."""
+        ...
+
 
 class BatchFailed(RuntimeError):
     """A batch the backend refused as a whole (e.g. its input did not validate); the message has its errors."""

@@ -101,14 +101,13 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
 
 async def generate_async(request: GenerateRequest) -> RunSummary:
     """Run generation against `request.server_address` (or in batches, with `++batch_api=True`)."""
-    settings = build_config(GenerationConfig, parse_overrides(request.overrides))
+    overrides = parse_overrides(request.overrides)
+    settings = build_config(GenerationConfig, overrides)
     if settings.batch_api:
-        return await generate_in_batches(request, settings)
+        return await generate_in_batches(request, settings, overrides)
     if request.server_address is None:
         raise UserError("ns generate talks to a running server: give --server_address (ns eval and ns "
                         "start_server start one; ++batch_api=True --server_type vllm runs vLLM's run_batch instead)")
-    overrides = parse_overrides(request.overrides)
-    settings = build_config(GenerationConfig, overrides)
     client = ModelClient(
         request.server_address,
         request.model,
@@ -135,28 +134,30 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     return summary
 
 
-async def generate_in_batches(request: GenerateRequest, settings: GenerationConfig) -> RunSummary:
+async def generate_in_batches(request: GenerateRequest, settings: GenerationConfig,
+                              overrides: dict[str, Any]) -> RunSummary:
     """Batch mode: the OpenAI Batch API at `--server_address`, or vLLM's run_batch on `--model` (`--server_type
     vllm`, no server)."""
     from nskit.generation.batch import run_batch_jobs
     from nskit.generation.batch_backends import OpenAIBatches, vllm_batch_backend
+    from nskit.generation.batch_files import BatchBackend
 
-    overrides = parse_overrides(request.overrides)
+    if settings.code_execution:
+        raise UserError("++batch_api=True sends one request per record; ++code_execution=true needs a live server")
     api_key = request.api_key or os.environ.get("OPENAI_API_KEY")
+    backend: BatchBackend
     if request.server_type == "vllm" and request.server_address is None:
         if request.model is None:
             raise UserError("++batch_api=True with --server_type vllm runs vLLM's run_batch locally: give --model")
         log_dir = (request.output_dir or (request.output_file or Path("out")).parent) / "logs"
-        backend: Any = vllm_batch_backend(request.model, log_dir / "run_batch.log", [])
+        backend = vllm_batch_backend(request.model, log_dir / "run_batch.log", [])
         model = request.model
     elif request.server_address is not None:
-        backend = OpenAIBatches(request.server_address, api_key, settings.batch_completion_window)
         model = request.model or await _listed_model(request.server_address, api_key)
+        backend = OpenAIBatches(request.server_address, api_key, settings.batch_completion_window)
     else:
         raise UserError("++batch_api=True needs --server_address (an endpoint with the Batch API), or "
-                         "--server_type vllm --model M to run vLLM's run_batch locally")
-    if settings.code_execution:
-        raise UserError("++batch_api=True sends one request per record; ++code_execution=true needs a live server")
+                        "--server_type vllm --model M to run vLLM's run_batch locally")
     try:
         jobs = build_jobs(request, model, overrides)
         with progress("batch generation") as (set_total, advance):
