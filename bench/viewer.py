@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
 from summarize import build  # bench/summarize.py: the same synthetic records
 
 LIMIT_SECONDS = 2.0
@@ -76,6 +77,8 @@ def measure(root: Path, cache: Path, screenshots: Path | None) -> dict[str, floa
             page.goto(url)
             page.wait_for_selector("table.summary td", timeout=60_000)
             timings = {"url_printed_s": printed - started, "first_render_s": time.monotonic() - started}
+            cpu = psutil.Process(process.pid).cpu_times()
+            timings["server_cpu_at_first_render_s"] = cpu.user + cpu.system  # the work, whatever the load
             clicked = time.monotonic()
             page.click("a.list-link")
             page.wait_for_selector(".ns-vlist a.row", timeout=60_000)

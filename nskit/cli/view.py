@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from nskit.cli.options import ResultsDir
+
 if TYPE_CHECKING:
     from nskit.view import Site
 
@@ -16,9 +18,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("view")
     def view(
-        output_dir: Annotated[
-            Path, typer.Argument(help="a dir holding eval-results/, a dir of <benchmark>/ folders, or one benchmark folder")
-        ],
+        output_dir: ResultsDir,
         port: Annotated[int, typer.Option("--port", help="port to serve on (0: any free port)")] = 7575,
         host: Annotated[
             str, typer.Option("--host", help="address to bind; the default serves this machine only")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from nskit.decoding.knobs import KNOBS, check_knob
 
 
 class Strict(BaseModel):
@@ -25,6 +27,34 @@ class InferenceConfig(Strict):
     random_seed: int = 0
     top_logprobs: int | None = Field(None, ge=0, description="ask for per-token logprobs with this many alternatives")
     stop_phrases: list[str] = Field(default_factory=list)
+    reasoning_effort: str | None = Field(None, description="sent as is (gpt-oss, o-series: low | medium | high)")
+    chat_template_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="arguments of the server's chat template (e.g. enable_thinking)"
+    )
+    extra_body: dict[str, Any] = Field(
+        default_factory=dict, description="any other request field, sent as is; the server accepts or rejects it"
+    )
+    # Decoding knobs, applied inside vLLM by nskit's logits processor (docs/decoding.md has each formula).
+    greedy_threshold: float | None = Field(None, description="top-1 when its probability is at least this, else sample")
+    epsilon: float | None = Field(None, description="epsilon sampling: drop tokens with probability below this")
+    hewitt_epsilon: float | None = Field(None, description="eta sampling: drop p < min(eta, sqrt(eta) exp(-H))")
+    dynamic_top_k: list[int] | None = Field(None, description="ten k's, one per tenth of the top-1 probability")
+    edt: list[float] | None = Field(None, description="[N, theta, T0]: sample at T = T0 * N^(theta / H)")
+    confidence_bin: int | None = Field(None, description="sample only where the top-1 probability is in tenth b, greedy elsewhere")
+    calibrated: list[float] | None = Field(None, description="[A, B, threshold]: keep tokens with exp(A) p^B >= threshold")
+    token_log: int | None = Field(
+        None, ge=1, le=20, description="log each step's chosen token and top-K alternatives to a sidecar file"
+    )
+
+    @field_validator(*KNOBS, mode="before")
+    @classmethod
+    def _knob(cls, value: object, info: ValidationInfo) -> object:
+        checked = check_knob(str(info.field_name), value)
+        return list(checked) if isinstance(checked, tuple) else checked
+
+    def knobs(self) -> dict[str, object]:
+        """The decoding knobs that are set, by name."""
+        return {name: getattr(self, name) for name in KNOBS if getattr(self, name) is not None}
 
 
 class GenerationConfig(Strict):
@@ -34,7 +64,10 @@ class GenerationConfig(Strict):
     prompt_template: str | None = Field(None, description="raw completion mode: template name or YAML path")
     system_message: str | None = None
     inference: InferenceConfig = Field(default_factory=InferenceConfig)
-    max_concurrent_requests: int = Field(512, gt=0)
+    max_concurrent_requests: int = Field(
+        512, gt=0, validation_alias=AliasChoices("max_concurrent_requests", "batch_size"),
+        description="requests in flight at once; ++batch_size is NeMo-Skills' name for it",
+    )
     max_samples: int = Field(-1, description="only the first N problems (-1 = all)")
     request_timeout: float = Field(1800.0, gt=0)
     max_retries: int = Field(6, ge=0)
@@ -61,6 +94,32 @@ class GenerationConfig(Strict):
     batch_max_requests: int = Field(50_000, gt=0, description="requests per batch at most (the API's limit)")
     batch_max_bytes: int = Field(190_000_000, gt=0, description="bytes per batch input file at most (API: 200 MB)")
     batch_completion_window: str = Field("24h", description="how long the API may take for a batch")
+    parse_reasoning: bool | None = Field(
+        None,
+        description="split the thinking from the answer (True: by end_reasoning_string in the text; default: "
+        "only when the server returns reasoning_content); only the answer is graded",
+    )
+    start_reasoning_string: str = Field("<think>", min_length=1, description="opens the thinking (dropped if present)")
+    end_reasoning_string: str = Field("</think>", min_length=1, description="closes the thinking")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _request_fields_live_in_inference(cls, data: Any) -> Any:
+        """`++chat_template_kwargs.X` and `++extra_body.X` (NeMo-Skills' top-level spellings) go to `inference`."""
+        if isinstance(data, dict) and ("chat_template_kwargs" in data or "extra_body" in data):
+            data = dict(data)
+            inference = dict(data.get("inference") or {})
+            for key in ("chat_template_kwargs", "extra_body"):
+                if key in data:
+                    inference[key] = {**(inference.get(key) or {}), **(data.pop(key) or {})}
+            data["inference"] = inference
+        return data
+
+    @model_validator(mode="after")
+    def _token_log_needs_one_request(self) -> GenerationConfig:
+        if self.code_execution and self.inference.token_log:
+            raise ValueError("inference.token_log logs one request per record: it cannot be combined with code_execution")
+        return self
 
 
 SAMPLING_DEFAULTS = {"inference": {"temperature": 0.7, "top_p": 0.95, "top_k": -1}}

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from nskit.config.generation import GenerationConfig
+from nskit.errors import UserError
 from nskit.generation.batch_files import BatchBackend, BatchStatus, BatchStore, follow
 from nskit.generation.client import now
 from nskit.generation.errors import MalformedResponse
@@ -66,6 +67,12 @@ def result_completion(line: dict[str, Any] | None, path: str, batch_id: str, sta
         return None, f"bad_response: {exc} (batch {batch_id})"
 
 
+async def no_tokenizer(text: str) -> int:
+    """Batch mode has no server to count tokens with (a split thinking without the server's reasoning count)."""
+    raise UserError("batch mode cannot count the answer's tokens of a split thinking (no server to tokenize with); "
+                    "run this one online, or without ++parse_reasoning")
+
+
 async def run_batch_jobs(
     jobs: list[GenerationJob],
     backend: BatchBackend,
@@ -77,6 +84,8 @@ async def run_batch_jobs(
     on_total: Callable[[int], None] | None = None,
 ) -> RunSummary:
     """Run every job through batches: submit (or attach to those in flight), poll, map results back, finalize."""
+    if any(job.inference.token_log for job in jobs):
+        raise UserError("++inference.token_log needs the online client: batch results are mapped without it")
     summary = RunSummary(jobs_total=len(jobs))
     states = prepare_jobs(jobs, summary, rerun_done=rerun_done, retry_errors=retry_errors)
     if on_total:
@@ -99,7 +108,7 @@ async def run_batch_jobs(
                 continue
             url, line = results[position]
             completion, error = result_completion(line, url.removeprefix("/v1"), batch["id"], status.status)
-            fields = completion_fields(completion) if completion is not None else {
+            fields = await completion_fields(state.job, completion, no_tokenizer) if completion is not None else {
                 schema.GENERATION: "", schema.NUM_GENERATED_TOKENS: 0, schema.NUM_RETRIES: 0}
             finished = now()
             out = {**record, **fields, schema.GENERATION_START_TIME: batch["submitted"],

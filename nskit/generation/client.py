@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from nskit.config.generation import InferenceConfig
 from nskit.errors import UserError
+from nskit.generation.decoding import logprobs_wanted
 from nskit.generation.errors import MalformedResponse, RequestFailed, ServerDown
 from nskit.generation.payload import Completion, build_request, read_completion
 from nskit.generation.transport import HttpTransport, TransportError
@@ -106,7 +107,7 @@ class ModelClient:
         """
         model = self.model or await self.resolve_model()
         path, body = build_request(model, prompt, params, extra_body)
-        with_logprobs = params.top_logprobs is not None
+        with_logprobs = logprobs_wanted(params) is not None
         try:
             completion, attempts = await self._with_retries(lambda: self._ask(path, body, with_logprobs))
         except RequestFailed as exc:
@@ -115,6 +116,20 @@ class ModelClient:
         self._consecutive_failures = 0
         completion.retries = attempts - 1
         return completion
+
+    async def count_tokens(self, text: str) -> int:
+        """Tokens of `text` by the server's own tokenizer (vLLM's `/tokenize`); raises RequestFailed."""
+        model = await self.resolve_model()
+        body = {"model": model, "prompt": text, "add_special_tokens": False}
+
+        async def call() -> int:
+            answer = await self._http.post("/tokenize", body, at_root=True)
+            if not isinstance(answer.get("count"), int):
+                raise MalformedResponse(f"/tokenize answered without a count: {str(answer)[:200]}")
+            return answer["count"]
+
+        count, _ = await self._with_retries(call)
+        return count
 
     async def _ask(self, path: str, body: dict[str, Any], with_logprobs: bool) -> Completion:
         return read_completion(path, await self._http.post(path, body), with_logprobs)

@@ -1,8 +1,9 @@
 """The OpenAI wire format as plain dicts: request bodies from a prompt and sampling settings, completions back.
 
 One home for both directions, shared by the online transport and the batch files (`batch.py`), so a record is
-asked the same way whichever path sends it. Server-specific fields (vLLM's `top_k`, `continue_final_message`,
-`vllm_xargs`, `chat_template_kwargs`, ...) are merged at the top level of the body, as the SDK's `extra_body` does.
+asked the same way whichever path sends it. The fields beyond the OpenAI parameters (vLLM's `top_k`, decoding
+knobs in `vllm_xargs`, `chat_template_kwargs`, `extra_body`, a strategy's own such as `continue_final_message`)
+come from `request.request_extras` and are merged at the top level of the body, as the SDK's `extra_body` does.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from nskit.config.generation import InferenceConfig
+from nskit.generation.decoding import logprobs_wanted
 from nskit.generation.errors import MalformedResponse
+from nskit.generation.request import request_extras
 from nskit.prompt.render import Prompt
 
 CHAT_PATH = "/chat/completions"
@@ -31,6 +34,12 @@ class Completion:
     logprobs: list[dict[str, Any]] | None = None
     stop_reason: str | int | None = None
     """What stopped it, when the server says (vLLM: the matched stop string or stop token id; None at EOS)."""
+    reasoning_content: str | None = None
+    """The thinking, when the server splits it off (vLLM's --reasoning-parser, o-series): `text` is the answer."""
+    reasoning_tokens: int | None = None
+    """usage.completion_tokens_details.reasoning_tokens, when the server reports it."""
+    prompt_logprobs: list[dict[str, Any] | None] | None = None
+    """vLLM's per-prompt-token logprobs (`prompt_logprobs` in the request's extra body): {token id: logprob, rank}."""
 
 
 def build_request(
@@ -47,25 +56,19 @@ def build_request(
     stop = list(dict.fromkeys([*params.stop_phrases, *prompt.stop_phrases]))
     if stop:
         body["stop"] = stop
-    if params.top_k != -1:
-        body["top_k"] = params.top_k
-    if params.min_p > 0:
-        body["min_p"] = params.min_p
-    if params.repetition_penalty != 1.0:
-        body["repetition_penalty"] = params.repetition_penalty
+    top_logprobs = logprobs_wanted(params)
     if prompt.text is not None:
         path = COMPLETIONS_PATH
         body["prompt"] = prompt.text
-        if params.top_logprobs is not None:
-            body["logprobs"] = params.top_logprobs
+        if top_logprobs is not None:
+            body["logprobs"] = top_logprobs
     else:
         path = CHAT_PATH
         body["messages"] = prompt.messages
-        if params.top_logprobs is not None:
+        if top_logprobs is not None:
             body["logprobs"] = True
-            body["top_logprobs"] = params.top_logprobs
-    if extra:
-        body.update(extra)
+            body["top_logprobs"] = top_logprobs
+    body.update(request_extras(params, dict(extra) if extra else None))
     return path, body
 
 
@@ -76,6 +79,7 @@ def read_completion(path: str, answer: Mapping[str, Any], with_logprobs: bool = 
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
         raise MalformedResponse(f"the server's answer has no choices: {str(answer)[:200]}")
     choice = choices[0]
+    reasoning = None
     if path == COMPLETIONS_PATH:
         text = choice.get("text")
     else:
@@ -83,10 +87,12 @@ def read_completion(path: str, answer: Mapping[str, Any], with_logprobs: bool = 
         if not isinstance(message, dict):
             raise MalformedResponse(f"the server's choice has no message: {str(choice)[:200]}")
         text = message.get("content") or ""
+        reasoning = message.get("reasoning_content") or message.get("reasoning")
     if not isinstance(text, str):
         raise MalformedResponse(f"the server's completion text is {type(text).__name__}, not a string")
     usage = answer.get("usage")
     usage = usage if isinstance(usage, dict) else {}
+    details = usage.get("completion_tokens_details")
     logprobs = None
     if with_logprobs:
         reader = _completion_logprobs if path == COMPLETIONS_PATH else _chat_logprobs
@@ -98,6 +104,9 @@ def read_completion(path: str, answer: Mapping[str, Any], with_logprobs: bool = 
         completion_tokens=usage.get("completion_tokens"),
         logprobs=logprobs,
         stop_reason=choice.get("stop_reason"),
+        reasoning_content=reasoning,
+        reasoning_tokens=details.get("reasoning_tokens") if isinstance(details, dict) else None,
+        prompt_logprobs=choice.get("prompt_logprobs") or answer.get("prompt_logprobs"),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +24,10 @@ from nskit.generation.client import (
     now,
 )
 from nskit.generation.jobs import GenerationJob
+from nskit.generation.reasoning import reasoning_fields, split_completion
 from nskit.prompt.render import build_prompt
 from nskit.records import PartialOutput, RecordFileError, iter_jsonl, schema
+from nskit.records.token_log import TOKEN_STEPS_FIELD, TokenLogWriter
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ class JobState:
     """Discard any partial file before starting (`--rerun_done`)."""
     seed_from_final: bool = False
     """`--retry_errors` on a final file: its good records seed a new partial file before starting."""
+    token_log: TokenLogWriter | None = None
+    """The per-token sidecar, with `++inference.token_log=K`."""
 
     def items(self) -> Iterator[tuple[JobState, int, dict[str, Any]]]:
         """The records still to request, read from the input file as a stream."""
@@ -95,9 +99,10 @@ def prepare_job(job: GenerationJob, rerun_done: bool = False, retry_errors: bool
     """
     total = job.count_inputs()
     partial = PartialOutput(job.output_file, job.fingerprint())
+    token_log = TokenLogWriter(job.output_file) if job.inference.token_log else None
     if rerun_done:
         # Start over; the old final file stays in place until the new one replaces it.
-        return JobState(job, total, partial, bytearray(b"\x01") * total, total, 0, fresh=True)
+        return JobState(job, total, partial, bytearray(b"\x01") * total, total, 0, fresh=True, token_log=token_log)
     if job.output_file.exists() and not partial.path.exists():
         failed = bytearray(total)
         count = 0
@@ -113,13 +118,13 @@ def prepare_job(job: GenerationJob, rerun_done: bool = False, retry_errors: bool
         if not (retry_errors and redo):
             return None
         # Retrying errors: the good records seed a partial file; the final file is only replaced at the end.
-        return JobState(job, total, partial, failed, redo, total - redo, seed_from_final=True)
+        return JobState(job, total, partial, failed, redo, total - redo, seed_from_final=True, token_log=token_log)
     index = partial.scan(total)
     todo = bytearray(1 if offset < 0 else 0 for offset in index.offsets)
     if retry_errors:
         todo = bytearray(a | b for a, b in zip(todo, index.failed))
     remaining = todo.count(1)
-    return JobState(job, total, partial, todo, remaining, index.present())
+    return JobState(job, total, partial, todo, remaining, index.present(), token_log=token_log)
 
 
 def prepare_jobs(jobs: list[GenerationJob], summary: RunSummary, *, rerun_done: bool = False,
@@ -142,20 +147,26 @@ def start_job(state: JobState) -> None:
     partial = state.partial
     if state.fresh or not partial.path.exists():
         partial.discard()  # also a sidecar left without its partial file: it is rewritten for this run
+        if state.token_log is not None and not state.seed_from_final:
+            state.token_log.discard()  # a token log without output is from an abandoned run
     if state.seed_from_final:
         todo = state.todo
         partial.seed((p, r) for p, r in enumerate(iter_jsonl(state.job.output_file)) if not todo[p])
     partial.open()
+    if state.token_log is not None:
+        state.token_log.open()
 
 
 async def default_strategy(client: ModelClient, job: GenerationJob, record: dict[str, Any]) -> dict[str, Any]:
     """One request per problem: the plain sampler. Other strategies (code execution, best-of-N) plug in here."""
     prompt = build_prompt(record, job.prompt_config, job.template, job.system_message)
-    return completion_fields(await client.generate(prompt, job.inference))
+    return await completion_fields(job, await client.generate(prompt, job.inference), client.count_tokens)
 
 
-def completion_fields(completion: Completion) -> dict[str, Any]:
-    """The output fields of a record answered by one completion."""
+async def completion_fields(job: GenerationJob, completion: Completion,
+                            count_tokens: Callable[[str], Awaitable[int]]) -> dict[str, Any]:
+    """The output fields of a record answered by one completion (`count_tokens`: the server's tokenizer, for
+    the answer's share of a split thinking)."""
     fields: dict[str, Any] = {
         schema.GENERATION: completion.text,
         schema.FINISH_REASON: completion.finish_reason,
@@ -163,8 +174,20 @@ def completion_fields(completion: Completion) -> dict[str, Any]:
         schema.NUM_GENERATED_TOKENS: completion.completion_tokens,
         schema.NUM_RETRIES: completion.retries,
     }
-    if completion.logprobs is not None:
+    if completion.logprobs is not None and job.inference.top_logprobs is not None:
         fields[schema.LOGPROBS] = completion.logprobs
+    if job.inference.token_log:
+        from nskit.generation.token_steps import steps_from_logprobs
+
+        if completion.logprobs is None:
+            raise RequestFailed("no_logprobs", "the server sent no logprobs for the token log", 1, transient=False)
+
+        fields[TOKEN_STEPS_FIELD] = steps_from_logprobs(completion.logprobs, job.inference.token_log)
+    split = split_completion(completion.text, completion.reasoning_content, completion.finish_reason, job.reasoning)
+    if split is not None:
+        fields.update(await reasoning_fields(
+            split, completion.completion_tokens, completion.reasoning_tokens, count_tokens
+        ))
     return fields
 
 
@@ -193,10 +216,15 @@ async def run_jobs(
 
     def finish(state: JobState) -> None:
         state.partial.finalize(state.total)
+        if state.token_log is not None:
+            state.token_log.finalize(range(state.total))
         summary.jobs_finished += 1
         log.info("wrote %s", state.job.output_file)
 
     def persist(state: JobState, position: int, record: dict[str, Any]) -> None:
+        steps = record.pop(TOKEN_STEPS_FIELD, None)
+        if steps is not None and state.token_log is not None:
+            state.token_log.append(position, steps)  # before the record: a finished record always has its log
         state.partial.append(position, record)
         state.todo[position] = 0
         state.remaining -= 1
@@ -247,6 +275,8 @@ async def run_jobs(
         await asyncio.gather(*workers, return_exceptions=True)
         for state in states:
             state.partial.close()
+            if state.token_log is not None:
+                state.token_log.close()
         summary.seconds = time.monotonic() - start
         summary.retries = client.stats.retries
         summary.retry_reasons = dict(client.stats.retry_reasons)

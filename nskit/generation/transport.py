@@ -75,20 +75,22 @@ class HttpTransport:
         )
         return self._session
 
-    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        """POST `body` as JSON to `base_url + path`; the decoded JSON object answered with 200."""
-        return await self._exchange("POST", path, orjson.dumps(body))
+    async def post(self, path: str, body: dict[str, Any], *, at_root: bool = False) -> dict[str, Any]:
+        """POST `body` as JSON to `base_url + path` (the server's root + path with `at_root`, e.g. vLLM's
+        /tokenize); the decoded JSON object answered with 200."""
+        url = (self.base_url.removesuffix("/v1") if at_root else self.base_url) + path
+        return await self._exchange("POST", url, orjson.dumps(body))
 
     async def get(self, path: str) -> dict[str, Any]:
         """GET `base_url + path`; the decoded JSON object."""
-        return await self._exchange("GET", path, None)
+        return await self._exchange("GET", self.base_url + path, None)
 
-    async def _exchange(self, method: str, path: str, data: bytes | None) -> dict[str, Any]:
+    async def _exchange(self, method: str, url: str, data: bytes | None) -> dict[str, Any]:
         import aiohttp
 
         session = self._session or self._open()
         try:
-            async with session.request(method, self.base_url + path, data=data) as response:
+            async with session.request(method, url, data=data) as response:
                 payload = await response.read()
                 if response.status != 200:
                     raise status_error(response.status, payload, response.headers.get("Retry-After"))

@@ -1,7 +1,13 @@
 """The only code that reads and writes data and output files: JSONL streaming, atomic replace, resume state."""
 
 from nskit.records import layout, schema
-from nskit.records.atomic import atomic_write_bytes, atomic_write_text, atomic_writer
+from nskit.records.atomic import (
+    atomic_directory,
+    atomic_write_bytes,
+    atomic_write_text,
+    atomic_writer,
+    write_if_changed,
+)
 from nskit.records.errors import RecordFileError
 from nskit.records.jsonl import (
     Record,
@@ -9,6 +15,7 @@ from nskit.records.jsonl import (
     dumps,
     iter_jsonl,
     iter_numbered,
+    jsonl_bytes,
     read_jsonl,
     write_jsonl,
 )
@@ -20,6 +27,7 @@ __all__ = [
     "PartialOutput",
     "Record",
     "RecordFileError",
+    "atomic_directory",
     "atomic_write_bytes",
     "atomic_write_text",
     "atomic_writer",
@@ -27,9 +35,11 @@ __all__ = [
     "dumps",
     "iter_jsonl",
     "iter_numbered",
+    "jsonl_bytes",
     "layout",
     "partial_path",
     "read_jsonl",
     "schema",
+    "write_if_changed",
     "write_jsonl",
 ]

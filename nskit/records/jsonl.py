@@ -93,6 +93,11 @@ def read_jsonl(path: str | Path, *, required: Sequence[str] = ()) -> list[Record
     return records
 
 
+def jsonl_bytes(records: Iterable[Record]) -> bytes:
+    """The exact bytes of a JSONL file holding `records`: one JSON object per line, UTF-8."""
+    return "".join(dumps(record) + "\n" for record in records).encode("utf-8")
+
+
 def write_jsonl(path: str | Path, records: Iterable[Record]) -> int:
     """Write records to `path` atomically (temp file + rename); returns how many were written."""
     count = 0

@@ -13,7 +13,7 @@ from nskit.records import Record, schema
 from nskit.records.lines import read_records_at
 from nskit.view.fields import record_bits, state_char, verdict, view_fields
 from nskit.view.index import BenchmarkIndex
-from nskit.view.sections import SECTIONS
+from nskit.view.sections import SECTIONS, RecordSource
 
 GENERATED = (schema.FIELDS - {schema.ID, schema.PROBLEM, schema.EXPECTED_ANSWER}) | {
     "passed", "code_steps", "num_code_executions", "code_stop_reason", "num_turns", "reasoning_content", "tokens",
@@ -55,7 +55,9 @@ def _seconds(record: Record) -> float | None:
     return None
 
 
-def generation_entry(label: str, file: str, record: Record, data_fields: frozenset[str], path: Any) -> dict[str, Any]:
+def generation_entry(
+    label: str, file: str, record: Record, data_fields: frozenset[str], source: RecordSource
+) -> dict[str, Any]:
     """One file's generation of the problem, as the page shows it."""
     fields = view_fields(record)
     primary, symbolic, judge = verdict(fields, fields.passed)
@@ -83,7 +85,7 @@ def generation_entry(label: str, file: str, record: Record, data_fields: frozens
         "judge_error": record.get("judge_error"),
         "judge_no_verdict": record.get(schema.JUDGE_NO_VERDICT),
         "generation": text,
-        "sections": [s.as_json() for s in SECTIONS.sections(record, path, data_fields)],
+        "sections": [s.as_json() for s in SECTIONS.sections(record, source, data_fields)],
     }
 
 
@@ -150,7 +152,9 @@ def problem_page(index: BenchmarkIndex, position: int) -> dict[str, Any]:
     generations: list[dict[str, Any] | None] = [None] * len(index.files)
     for number, record in records:
         file = index.files[number]
-        generations[number] = generation_entry(file.label, file.path.name, record, data_fields, file.path)
+        generations[number] = generation_entry(
+            file.label, file.path.name, record, data_fields, RecordSource(file.path, position)
+        )
     data = {k: first[k] for k in sorted(data_fields) if k not in ("id", "problem", "expected_answer")}
     return {
         "benchmark": index.name,

@@ -1,6 +1,6 @@
 """The sections of a generation on the problem page, one registered function each.
 
-A section function takes the record (and the output file, for sidecars beside it) and returns a `Section`, or None
+A section function takes the record (and where it was read, for sidecars beside the file) and returns a `Section`, or None
 when the record has nothing for it; the fields it used are not repeated under "other fields". The page renders a
 section by its `kind` (markdown, text, code_steps, tokens, table, json), so a new field (a strategy's trajectory,
 an execution report) needs one function here and no change to the page.
@@ -8,6 +8,7 @@ an execution report) needs one function here and no change to the page.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from nskit.records import Record, schema
+from nskit.records.layout import token_log_path
+from nskit.records.token_log import TokenLogIndex
 
 SHOWN_ELSEWHERE = frozenset(
     {
@@ -34,7 +37,7 @@ class Section:
 
     title: str
     kind: str
-    """How the page renders `data`: markdown | text | code_steps | tokens | table | json."""
+    """How the page renders `data`: markdown | text | code_steps | tokens | steps | table | json."""
     data: Any
     open: bool = True
     fields: tuple[str, ...] = ()
@@ -45,7 +48,15 @@ class Section:
         return {"title": self.title, "kind": self.kind, "data": self.data, "open": self.open}
 
 
-SectionFunction = Callable[[Record, Path], "Section | None"]
+@dataclass(frozen=True)
+class RecordSource:
+    """Where a record was read: its output file and position (for sidecars beside the file)."""
+
+    path: Path
+    position: int
+
+
+SectionFunction = Callable[[Record, RecordSource], "Section | None"]
 
 
 @dataclass
@@ -63,9 +74,9 @@ class SectionRegistry:
 
         return add
 
-    def sections(self, record: Record, path: Path, data_fields: frozenset[str]) -> list[Section]:
+    def sections(self, record: Record, source: RecordSource, data_fields: frozenset[str]) -> list[Section]:
         """The sections of one record, then "other fields": what no section and no header showed."""
-        found = [s for _, function in self.functions if (s := function(record, path)) is not None]
+        found = [s for _, function in self.functions if (s := function(record, source)) is not None]
         used = SHOWN_ELSEWHERE | data_fields | {name for s in found for name in s.fields}
         rest = {k: v for k, v in record.items() if k not in used}
         if rest:
@@ -77,7 +88,7 @@ SECTIONS = SectionRegistry()
 
 
 @SECTIONS.register("reasoning")
-def reasoning(record: Record, path: Path) -> Section | None:
+def reasoning(record: Record, source: RecordSource) -> Section | None:
     """A reasoning model's thinking (`reasoning_content`), folded."""
     text = record.get("reasoning_content")
     if not text:
@@ -86,7 +97,7 @@ def reasoning(record: Record, path: Path) -> Section | None:
 
 
 @SECTIONS.register("code_steps")
-def code_steps(record: Record, path: Path) -> Section | None:
+def code_steps(record: Record, source: RecordSource) -> Section | None:
     """Tool-integrated reasoning: each executed block with its status and output."""
     steps = record.get("code_steps")
     if not isinstance(steps, list) or not steps:
@@ -104,7 +115,7 @@ _EXECUTION_FIELDS = (
 
 
 @SECTIONS.register("execution")
-def execution(record: Record, path: Path) -> Section | None:
+def execution(record: Record, source: RecordSource) -> Section | None:
     """The execution judge's report for code benchmarks (status, error, time, output, per-test results)."""
     present = {k: record[k] for k in _EXECUTION_FIELDS if record.get(k) not in (None, "", [], {})}
     if not present:
@@ -113,7 +124,7 @@ def execution(record: Record, path: Path) -> Section | None:
 
 
 @SECTIONS.register("judgement")
-def judgement(record: Record, path: Path) -> Section | None:
+def judgement(record: Record, source: RecordSource) -> Section | None:
     """The LLM judge's reasoning and verdict."""
     text = record.get("judgement")
     if not text:
@@ -125,7 +136,7 @@ _TRAJECTORY_FIELDS = ("trajectory", "trajectories", "strategy_steps", "candidate
 
 
 @SECTIONS.register("trajectory")
-def trajectory(record: Record, path: Path) -> Section | None:
+def trajectory(record: Record, source: RecordSource) -> Section | None:
     """A test-time strategy's trajectory (candidates, revisions, beams), as recorded."""
     present = {k: record[k] for k in _TRAJECTORY_FIELDS if record.get(k)}
     if not present:
@@ -138,7 +149,7 @@ def _confidence(logprob: Any) -> float | None:
 
 
 @SECTIONS.register("tokens")
-def token_confidence(record: Record, path: Path) -> Section | None:
+def token_confidence(record: Record, source: RecordSource) -> Section | None:
     """Per-token confidence from token logs: nskit's `logprobs` ([{token, logprob, top_logprobs}]) or
     NeMo-Skills' parallel `tokens` and `logprobs` lists."""
     tokens, logprobs = record.get("tokens"), record.get(schema.LOGPROBS)
@@ -151,3 +162,28 @@ def token_confidence(record: Record, path: Path) -> Section | None:
     else:
         return None
     return Section("token confidence", "tokens", pairs, open=False, fields=("tokens", "logprobs", "top_logprobs"))
+
+
+@functools.lru_cache(maxsize=512)
+def _token_log(path: Path, size: int, mtime_ns: int) -> TokenLogIndex | None:
+    """The frame index of one sidecar, built once per version of the file."""
+    return TokenLogIndex.build(path)
+
+
+@SECTIONS.register("token_log")
+def token_log(record: Record, source: RecordSource) -> Section | None:
+    """Per-step confidence from the `.tokens` sidecar (`++inference.token_log=K`): the chosen token's probability
+    and rank at each step (the sidecar holds token ids, not text)."""
+    path = token_log_path(source.path)
+    if not path.exists():
+        return None
+    stat = path.stat()
+    index = _token_log(path, stat.st_size, stat.st_mtime_ns)
+    steps = index.steps(source.position) if index is not None else None
+    if steps is None or not len(steps):
+        return None
+    probs = [round(float(p), 3) for p in steps.chosen_probs]
+    ranks = [int(r) for r in steps.ranks]
+    low = sum(p < 0.5 for p in probs)
+    title = f"token log ({len(probs)} steps, mean p {sum(probs) / len(probs):.2f}, {low} below 0.5)"
+    return Section(title, "steps", {"probs": probs, "ranks": ranks, "k": steps.k}, open=False)

@@ -25,3 +25,4 @@ def test_a_stale_offset_is_an_error_naming_file_and_byte(tmp_path):
         read_record_at(path, 3)
     with pytest.raises(RecordFileError, match="no record at byte 18"):
         read_record_at(path, 18)
+

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from nskit.records.token_log import TokenLogWriter
 from tests.helpers import REPO, ns
+from tests.records.test_token_log import make_steps
 from tests.view.fixtures import DISAGREE, PROBLEMS, SEEDS, TIR, snapshot, write_code_run, write_run
 
 pytestmark = pytest.mark.browser
@@ -51,6 +53,11 @@ def browser() -> Iterator[object]:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
     base = tmp_path_factory.mktemp("view")
     a, b = write_code_run(write_run(base / "a")), write_run(base / "b", flipped=True)
+    writer = TokenLogWriter(a / "eval-results" / "math" / "output.jsonl")  # the .tokens sidecar of greedy
+    writer.open()
+    writer.append(7, make_steps(12, 4, seed=7))
+    writer.close()
+    writer.finalize(range(PROBLEMS))
     return a, b, snapshot(a)
 
 
@@ -179,6 +186,7 @@ def test_problem_sections_render_code_steps_and_reasoning(page, url):
     page.goto(f"{url}#/r0/b0/p7")
     page.locator('details[data-kind="tokens"]').wait_for(state="attached")
     assert page.locator('details[data-kind="tokens"] .tokens span').count() == 4
+    assert page.locator('details[data-kind="steps"] .step-cell').count() == 12
 
 
 def test_code_benchmark_shows_the_program_and_its_execution(page, url):

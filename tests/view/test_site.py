@@ -206,3 +206,36 @@ def test_code_benchmarks_use_the_execution_verdict(tmp_path):
     assert generation["generation"][start:end] == generation["predicted_answer"]
     (execution,) = [s for s in generation["sections"] if s["title"] == "execution"]
     assert execution["data"] == {"status": "failed", "execution_error": "AssertionError", "execution_time": 0.02}
+
+
+def test_a_short_seed_file_shows_missing_cells_and_greedy_alone_votes(tmp_path):
+    root = write_run(tmp_path / "run")
+    folder = root / "eval-results" / "math"
+    short = folder / f"output-rs{SEEDS - 1}.jsonl"
+    short.write_text("".join(line + "\n" for line in short.read_text().splitlines()[:-1]))
+    site = Site(root)
+    data = site.payload("r0/b0/list")
+    assert data["cells"][-1][-1] == "m" and data["present"][-1] == SEEDS
+    assert site.payload(f"r0/b0/p{PROBLEMS - 1}")["generations"][-1] is None
+    for seed in range(SEEDS):
+        (folder / f"output-rs{seed}.jsonl").unlink()
+    greedy = Site(root).payload("r0/b0/list")
+    assert greedy["files"] == ["greedy"] and greedy["share"][0] == 1.0 and greedy["majority"][1] == "7"
+
+
+def test_token_log_sidecar_shows_per_step_confidence(tmp_path):
+    from nskit.records.token_log import TokenLogWriter
+    from tests.records.test_token_log import make_steps
+
+    root = write_run(tmp_path / "run")
+    writer = TokenLogWriter(root / "eval-results" / "math" / "output-rs1.jsonl")
+    writer.open()
+    steps = make_steps(6, 4, seed=3)
+    writer.append(2, steps)
+    writer.close()
+    writer.finalize(range(PROBLEMS))
+    page = Site(root).payload("r0/b0/p2")
+    (section,) = [s for s in page["generations"][2]["sections"] if s["kind"] == "steps"]
+    assert section["data"]["probs"] == [round(float(p), 3) for p in steps.chosen_probs]
+    assert section["data"]["ranks"] == [int(r) for r in steps.ranks] and section["title"].startswith("token log (6 steps")
+    assert not any(s["kind"] == "steps" for s in page["generations"][1]["sections"])

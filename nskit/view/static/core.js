@@ -7,8 +7,11 @@ const NS = {
   states: {},
 };
 
+NS.CACHED = 24;  // payloads kept (problem pages of 64 long generations are MBs each); the oldest go first
+
 NS.receive = function (path, payload) {
   NS.cache.set(path, payload);
+  while (NS.cache.size > NS.CACHED) NS.cache.delete(NS.cache.keys().next().value);
   const w = NS.waiting.get(path);
   if (w) { NS.waiting.delete(path); w[0](payload); }
 };
@@ -19,7 +22,12 @@ NS.fail = function (path, message) {
 };
 
 NS.load = function (path) {
-  if (NS.cache.has(path)) return Promise.resolve(NS.cache.get(path));
+  if (NS.cache.has(path)) {
+    const payload = NS.cache.get(path);
+    NS.cache.delete(path);  // most recently used last
+    NS.cache.set(path, payload);
+    return Promise.resolve(payload);
+  }
   return new Promise((resolve, reject) => {
     NS.waiting.set(path, [resolve, reject]);
     const script = document.createElement("script");

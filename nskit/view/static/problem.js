@@ -17,6 +17,7 @@
         ${s.stdout ? `<pre class="out">${NS.esc(s.stdout)}</pre>` : ""}
         ${s.stderr ? `<pre class="err">${NS.esc(s.stderr)}</pre>` : ""}
         ${s.error ? `<div class="error">${NS.esc(s.error)}</div>` : ""}</div>`).join(""),
+    steps: (d) => `<div class="steps">${d.probs.map((p, i) => `<span class="step-cell" title="step ${i + 1}: p=${p}, rank ${d.ranks[i]}${d.ranks[i] >= d.k ? "+" : ""}" style="background:hsl(${Math.round(120 * p)},70%,55%)"></span>`).join("")}</div>`,
     tokens: (pairs) => `<div class="tokens">${pairs.map(([t, p]) => `<span title="p=${p}" style="background:hsl(${p == null ? 0 : Math.round(120 * p)},70%,85%)">${NS.esc(t)}</span>`).join("")}</div>`,
   };
 

@@ -9,9 +9,11 @@ NS.vlist = function (container, count, rowHeight, renderRow) {
   function draw() {
     pending = false;
     const started = performance.now();
+    // The window moves in blocks of rows, so a small scroll redraws nothing (the margin covers it).
+    const BLOCK = 10;
     const top = container.scrollTop, height = container.clientHeight || 800;
-    const a = Math.max(0, Math.floor(top / rowHeight) - 10);
-    const b = Math.min(count, Math.ceil((top + height) / rowHeight) + 10);
+    const a = Math.max(0, (Math.floor(top / rowHeight / BLOCK) - 1) * BLOCK);
+    const b = Math.min(count, a + Math.ceil(height / rowHeight) + 3 * BLOCK);
     if (a === first && b === last) return;
     first = a; last = b;
     let html = "";
