@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from nskit.cli import options
+from nskit.cli import options, where
 from nskit.cli.errors import user_errors
 
 
@@ -27,8 +27,8 @@ def register(app: typer.Typer) -> None:
         hf_model_name: Annotated[
             str | None, typer.Option("--hf_model_name", help="trtllm: tokenizer source if the folder has none")
         ] = None,
-        cluster: options.Cluster = "local",
-        config_dir: options.ConfigDir = None,
+        cluster: where.Cluster = None,
+        config_dir: where.ConfigDir = None,
         partition: Annotated[str | None, typer.Option("--partition", help="Slurm partition (default: config)")] = None,
         dry_run: options.DryRun = False,
         expname: Annotated[str, typer.Option("--expname", help="name of the run (jobs, logs)")] = "convert",
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
             get_converter(convert_from, convert_to)  # an unknown pair lists the known ones
             request = ConvertRequest(input_model=input_model.resolve(), output_model=output_model.resolve(),
                                      dtype=dtype, num_gpus=num_gpus, num_nodes=num_nodes, hf_model_name=hf_model_name)
-            config = load_cluster_config(cluster, config_dir)
+            config = load_cluster_config(cluster or "local", config_dir)
             if dry_run or config.executor != "local":
                 from nskit.cluster.executors import RunOptions, get_executor
                 from nskit.pipeline.convert_plan import build_convert_plan, converter_command

@@ -14,16 +14,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from nskit.config.generation import InferenceConfig
-from nskit.generation.client import ClientStats, Completion, ModelClient, RetryPolicy
+from nskit.generation.client import ClientStats, ModelClient, RetryPolicy
 from nskit.generation.errors import RequestFailed, ServerDown
+from nskit.generation.payload import Completion
 from nskit.prompt.render import Prompt
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def split_addresses(server_address: str) -> list[str]:
@@ -104,12 +106,23 @@ class ReplicaClient:
     ) -> Completion:
         """Send one prompt to a healthy replica; on a transient failure check that replica and send it again to
         another (up to the retry policy's count); raises RequestFailed, or ServerDown when no replica is up."""
+        completion, attempts = await self._on_a_replica(lambda client: client.generate(prompt, params, extra_body))
+        completion.retries += attempts - 1
+        return completion
+
+    async def count_tokens(self, text: str) -> int:
+        """Tokens of `text` by a healthy replica's tokenizer (every replica serves the same model)."""
+        count, _ = await self._on_a_replica(lambda client: client.count_tokens(text))
+        return count
+
+    async def _on_a_replica(self, call: Callable[[ModelClient], Awaitable[T]]) -> tuple[T, int]:
+        """`(call(client), attempts)` on the least busy healthy replica, moved to another one when it fails."""
         attempt = 0
         while True:
             attempt += 1
             replica = await self._acquire()
             try:
-                completion = await replica.client.generate(prompt, params, extra_body)
+                result = await call(replica.client)
             except ServerDown as exc:
                 await self._mark_down(replica, str(exc))
                 self.failovers["server_down"] += 1
@@ -126,8 +139,7 @@ class ReplicaClient:
             finally:
                 await self._release(replica)
             replica.served += 1
-            completion.retries += attempt - 1
-            return completion
+            return result, attempt
 
     def usage(self) -> dict[str, int]:
         """Requests answered per replica (base URL -> count)."""

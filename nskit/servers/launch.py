@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nskit.config.cluster import ClusterConfig
+from nskit.errors import UserError
 from nskit.proc import free_port
 from nskit.servers.base import LaunchSpec, get_server_type
-from nskit.errors import UserError
 from nskit.servers.process import ServerProcess
 from nskit.servers.replicas import ServerGroup, replica_gpus, replica_log
 
