@@ -19,6 +19,7 @@ from nskit.logs import LOG_FILE_ENV
 
 if TYPE_CHECKING:
     from nskit.servers.launch import ServerRequest
+    from nskit.servers.process import ServerProcess
 
 PORT_BASE = 20000
 SANDBOX_PORT_BASE = 40000
@@ -68,13 +69,18 @@ def serve(request_json: str) -> int:
     server = launch_server(request, log_dir() / f"server-{job}.log", port=port)
     print(f"starting {request.server_type} server for {request.model} on port {port} (log {server.log_path})",
           flush=True)
+    serve_until_exit(server, "server")
+    return 1
+
+
+def serve_until_exit(server: ServerProcess, what: str) -> None:
+    """Start `server`, keep it up while it runs. Normally the job ends this task (SIGTERM) once the client is done;
+    returning means the server died."""
     with server:
-        print(f"server healthy at {server.base_url}", flush=True)
+        print(f"{what} healthy at {server.base_url}", flush=True)
         while server.running:
             time.sleep(2)
-    # Normally the job ends this task (SIGTERM) once the client is done; reaching here means the server died.
-    print(f"server exited before the job ended; log {server.log_path}", file=sys.stderr, flush=True)
-    return 1
+    print(f"{what} exited before the job ended; log {server.log_path}", file=sys.stderr, flush=True)
 
 
 def serve_multinode(request: ServerRequest, rank: int, port: int) -> int:
@@ -99,11 +105,7 @@ def serve_multinode(request: ServerRequest, rank: int, port: int) -> int:
         print(f"Ray cluster at {address}: {nodes} nodes joined; starting the server", flush=True)
         server = launch_server(request, log_dir() / f"server-{job}.log", port=port,
                                base_env={"RAY_ADDRESS": address})
-        with server:
-            print(f"server healthy at {server.base_url}", flush=True)
-            while server.running:
-                time.sleep(2)
-        print(f"server exited before the job ended; log {server.log_path}", file=sys.stderr, flush=True)
+        serve_until_exit(server, "server")
         return 1
     finally:
         subprocess.run(ray_cluster.STOP_COMMAND, check=False)
@@ -119,13 +121,9 @@ def serve_replica(request: ServerRequest, index: int) -> int:
     server = launch_server(request, log_dir() / f"server-{job}-{index}.log", port=port,
                            base_env=replica_gpus(index, request.gpus))
     print(f"starting replica {index} on port {port} (log {server.log_path})", flush=True)
-    with server:
-        print(f"replica {index} healthy at {server.base_url}", flush=True)
-        while server.running:
-            time.sleep(2)
+    serve_until_exit(server, f"replica {index}")
     # A dead replica must not end the srun of its siblings (nemo-run's --kill-on-bad-exit): the client sends its
     # requests to the others, so this task holds on until the job ends it.
-    print(f"replica {index} exited before the job ended; log {server.log_path}", file=sys.stderr, flush=True)
     while True:
         time.sleep(30)
 
