@@ -13,7 +13,7 @@ from nskit.config.generation import SAMPLING_DEFAULTS, GenerationConfig, record_
 from nskit.config.overrides import build_config, parse_overrides
 from nskit.decoding.knobs import NEEDS_SAMPLING
 from nskit.errors import UserError
-from nskit.generation.client import RetryPolicy
+from nskit.generation.client import ModelClient, RetryPolicy
 from nskit.generation.replicas import ReplicaClient, make_client
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.reasoning import ReasoningSettings
