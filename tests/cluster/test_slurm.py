@@ -93,11 +93,26 @@ def whole_records(out: Path) -> dict[tuple[str, str], dict]:
     return found
 
 
+def same_server_configs(slurm_config: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The CI Slurm config and a local one with its server flags and environment, both binding vLLM's one OpenMP
+    thread to CPU 0: a Slurm task and this process see different CPU counts, and another thread count sums the
+    floats in another order (a different text)."""
+    settings = yaml.safe_load(slurm_config.read_text())
+    vllm = settings.setdefault("servers", {}).setdefault("vllm", {})
+    vllm["env_vars"] = [*vllm.get("env_vars", []), "VLLM_CPU_OMP_THREADS_BIND=0", "VLLM_CPU_NUM_OF_RESERVED_CPU=0"]
+    on_slurm, here = tmp_path / "slurm.yaml", tmp_path / "local.yaml"
+    on_slurm.write_text(yaml.safe_dump(settings))
+    here.write_text(yaml.safe_dump({"executor": "local", "env_vars": settings.get("env_vars", []),
+                                    "servers": settings["servers"]}))
+    return on_slurm, here
+
+
 def test_eval_on_slurm_matches_local_run(slurm_config: Path, tmp_path: Path, mirror_dir: Path) -> None:
     """Whole records (generations included) of a Slurm run equal those of a local run, both against a
-    deterministic server (`--max-num-seqs 1`) that each run starts itself."""
+    deterministic server (`--max-num-seqs 1`, one thread) that each run starts itself."""
+    on_slurm, same_server = same_server_configs(slurm_config, tmp_path)
     out = tmp_path / "slurm"
-    result = ns(*eval_args(slurm_config, out, tmp_path / "data", mirror_dir, "e2e"), DETERMINISTIC, "--wait",
+    result = ns(*eval_args(on_slurm, out, tmp_path / "data", mirror_dir, "e2e"), DETERMINISTIC, "--wait",
                 timeout=1200)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     ids = job_ids(result.stdout)
@@ -112,10 +127,6 @@ def test_eval_on_slurm_matches_local_run(slurm_config: Path, tmp_path: Path, mir
     assert "gsm8k" in table.stdout and "pass@1[avg-of-2]" in table.stdout and "greedy" in table.stdout
 
     local = tmp_path / "local"
-    same_server = tmp_path / "local.yaml"  # this machine, with the Slurm config's server flags and environment
-    settings = yaml.safe_load(slurm_config.read_text())
-    same_server.write_text(yaml.safe_dump({"executor": "local", "env_vars": settings.get("env_vars", []),
-                                           "servers": settings.get("servers", {})}))
     local_run = ns("eval", f"--cluster={same_server}", "--benchmarks=gsm8k:2",
                    "--output_dir", str(local), "--data_dir", str(tmp_path / "data"), "--mirror", str(mirror_dir),
                    DETERMINISTIC, *SMALL, timeout=900)
