@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "fill_majority",
     "llm_math_judge",
     "sandbox",
+    "slurm_task",
 ]
 
 app = typer.Typer(

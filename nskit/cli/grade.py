@@ -30,17 +30,17 @@ def register(app: typer.Typer) -> None:
         A check that times out or fails is written as symbolic_correct=false with grading_error naming the reason.
         Bad input (malformed line, missing expected_answer) stops with file and line, and no file is changed.
         """
+        from nskit.api import grade as run_grade
         from nskit.grading import EXTRACTIONS
-        from nskit.grading.files import grade_files
         from nskit.records import RecordFileError
 
         if extraction not in EXTRACTIONS:
             raise typer.BadParameter(f"unknown extraction {extraction!r}; known: {', '.join(EXTRACTIONS)}")
         if timeout <= 0:
             raise typer.BadParameter("--timeout must be positive")
-        patterns = [part for value in input_files for part in value.split()]
         try:
-            summary = grade_files(patterns, extraction=extraction, timeout=timeout, workers=num_workers, progress=True)
+            summary = run_grade(input_files, extraction=extraction, timeout=timeout, num_workers=num_workers,
+                                progress=True)
         except (RecordFileError, FileNotFoundError) as exc:
             typer.echo(f"ns grade: {exc}", err=True)
             raise typer.Exit(2) from None

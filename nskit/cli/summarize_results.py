@@ -37,19 +37,18 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Summarize NeMo-Skills-style output dirs: one table per benchmark; marked rows read files with problems."""
-        import json
-
+        from nskit.api import summarize_results as summarize
         from nskit.metrics.render import format_tables
-        from nskit.records import RecordFileError, atomic_write_text
+        from nskit.records import RecordFileError
 
         try:
-            summary = _run(results_dir, max_seq_len)
+            summary = summarize(results_dir, max_seq_len=max_seq_len, progress=True)
         except (RecordFileError, FileNotFoundError) as exc:
             typer.echo(f"ns summarize_results: {exc}", err=True)
             raise typer.Exit(2) from None
         typer.echo(format_tables(summary.benchmarks))
         if json_file is not None:
-            atomic_write_text(json_file, json.dumps(summary.to_json(), indent=2) + "\n")
+            summarize_write_json(summary, json_file)
             typer.echo(f"metrics written to {json_file}")
         if plot is not None:
             from nskit.metrics.plot import save_plot
@@ -66,26 +65,10 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
-def _run(results_dir: Path, max_seq_len: int | None) -> Summary:
-    """Summarize with a progress bar over the files."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+def summarize_write_json(summary: Summary, json_file: Path) -> None:
+    """metrics.json, written atomically."""
+    import json
 
-    from nskit.metrics.summary import count_files, summarize
+    from nskit.records import atomic_write_text
 
-    total = count_files(results_dir)
-    with Progress(
-        TextColumn("summarizing {task.fields[name]}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        transient=True,
-    ) as progress:
-        task = progress.add_task("files", total=total, name="")
-        return summarize(
-            results_dir,
-            max_seq_len=max_seq_len,
-            on_file=lambda path: progress.update(task, advance=1, name=f"{path.parent.name}/{path.name}"),
-        )
+    atomic_write_text(json_file, json.dumps(summary.to_json(), indent=2) + "\n")

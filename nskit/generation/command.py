@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from nskit.config.generation import SAMPLING_DEFAULTS, GenerationConfig, record_settings
-from nskit.config.overrides import build_config, parse_overrides
+from nskit.config.overrides import build_config
+from nskit.config.settings import generation_settings
 from nskit.errors import UserError
 from nskit.generation.client import ModelClient, RetryPolicy
 from nskit.generation.jobs import GenerationJob
@@ -34,7 +35,6 @@ class GenerateRequest:
     output_file: Path | None = None
     model: str | None = None
     server_address: str | None = None
-    api_key: str | None = None
     rerun_done: bool = False
     retry_errors: bool = False
     overrides: list[str] = field(default_factory=list)
@@ -44,12 +44,14 @@ CODE_EXECUTION_PROMPT = "tir/math"
 """The default prompt with ++code_execution=true (few-shot, shows the code and output markers)."""
 
 
-def chunk_config(overrides: dict[str, Any], seed: int | None, prompt_default: str) -> GenerationConfig:
-    """Settings for one output file: default prompt, sampling defaults for seeds, user overrides, seed.
+def chunk_config(settings: GenerationConfig, seed: int | None, prompt_default: str) -> GenerationConfig:
+    """Settings for one output file: default prompt, sampling defaults for seeds, the user's settings, seed.
 
-    The default prompt is the benchmark's, or the code-execution one when `++code_execution=true`.
+    The default prompt is the benchmark's, or the code-execution one when `++code_execution=true`. Only what the
+    user set (`model_fields_set`) overrides the defaults of the file.
     """
-    if build_config(GenerationConfig, overrides).code_execution:
+    overrides = settings.model_dump(exclude_unset=True)
+    if settings.code_execution:
         prompt_default = CODE_EXECUTION_PROMPT
     layers: list[dict[str, Any]] = [{"prompt_config": prompt_default}]
     if seed is not None:
@@ -74,13 +76,13 @@ def make_job(config: GenerationConfig, input_file: Path, output_file: Path, mode
     )
 
 
-def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) -> list[GenerationJob]:
+def build_jobs(request: GenerateRequest, model: str, settings: GenerationConfig) -> list[GenerationJob]:
     """Jobs for every requested file."""
     jobs = []
     if request.input_file is not None:
         if request.output_file is None:
             raise UserError("--input_file needs --output_file")
-        config = chunk_config(overrides, None, "generic/math")
+        config = chunk_config(settings, None, "generic/math")
         jobs.append(make_job(config, request.input_file, request.output_file, model))
     if request.chunks:
         from nskit.datasets import ensure_prepared, get_benchmark
@@ -90,7 +92,7 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
         for chunk in request.chunks:
             benchmark = get_benchmark(chunk.benchmark)
             data_file = ensure_prepared(chunk.benchmark, request.data_dir)
-            config = chunk_config(overrides, chunk.seed, benchmark.prompt_config)
+            config = chunk_config(settings, chunk.seed, benchmark.prompt_config)
             jobs.append(make_job(config, data_file, chunk.output_file(request.output_dir), model))
     if not jobs:
         raise UserError("nothing to generate: give --input_file/--output_file or --chunks")
@@ -101,19 +103,18 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     """Run generation against `request.server_address`."""
     if request.server_address is None:
         raise UserError("no server: give --server_address, or use `ns eval` / --server_type vllm to start one")
-    overrides = parse_overrides(request.overrides)
-    settings = build_config(GenerationConfig, overrides)
+    settings = generation_settings(request.overrides)
     client = ModelClient(
         request.server_address,
         request.model,
-        api_key=request.api_key or os.environ.get("OPENAI_API_KEY"),
+        api_key=os.environ.get("OPENAI_API_KEY"),
         timeout=settings.request_timeout,
         retry=RetryPolicy(max_retries=settings.max_retries),
         error_budget=settings.error_budget,
     )
     try:
         model = await client.resolve_model()
-        jobs = build_jobs(request, model, overrides)
+        jobs = build_jobs(request, model, settings)
         strategy = select_strategy(settings)
         log.info("generation strategy: %s", strategy.name)
         async with strategy.open(settings) as solve:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from nskit.metrics.fields import (
+    COLUMNS,
     judge_verdict,
     normalized_answer,
     problem_identity,
@@ -221,7 +222,7 @@ class SeedAggregator:
         per_problem = np.bincount(tied_owner, minlength=problems)
         has = per_problem > 0
         sums = []
-        for column in range(4):
+        for column in range(len(COLUMNS)):
             share = self._vote_correct[column, :size][tied] / votes[tied]
             totals = np.bincount(tied_owner, weights=share, minlength=problems)
             sums.append(float((totals[has] / per_problem[has]).sum()))

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nskit.config.cluster import ClusterConfig
+from nskit.config.generation import GenerationConfig
+from nskit.config.settings import as_overrides
 from nskit.errors import UserError
 from nskit.models.default import resolve_model
 from nskit.pipeline.chunks import expand_chunks, split_evenly
@@ -38,7 +40,8 @@ class EvalRequest:
     num_jobs: int = 1
     rerun_done: bool = False
     retry_errors: bool = False
-    overrides: list[str] = field(default_factory=list)
+    settings: GenerationConfig = field(default_factory=GenerationConfig)
+    """The generation settings (`++key=value`), validated once; they reach each generation step as overrides."""
     expname: str = "eval"
     judge: JudgeRequest | None = None
     """Judge every benchmark's outputs after grading (`--judge_model` ...)."""
@@ -78,7 +81,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     chunks = expand_chunks(request.benchmarks, skip_greedy=request.skip_greedy, starting_seed=request.starting_seed)
     if not chunks:
         raise UserError("nothing to generate: --skip_greedy with no seeds (use e.g. gsm8k:4)")
-    sandbox = sandbox_request(request.overrides)
+    sandbox = sandbox_request(request.settings)
     generate_names = []
     for index, group in enumerate(split_evenly(chunks, request.num_jobs)):
         generate_names.append(name := f"generate-{index}" if len(chunks) > 1 and request.num_jobs != 1 else "generate")
@@ -110,13 +113,9 @@ def build_eval_plan(request: EvalRequest) -> Plan:
                 judge_server=judge.server if judge else None)
 
 
-def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
+def sandbox_request(settings: GenerationConfig) -> SandboxRequest | None:
     """The sandbox the generation steps need: one with `++code_execution=true`, unless `++sandbox_address` names
     a running one. Sessions: one per solution in flight, capped at MAX_SANDBOX_SESSIONS."""
-    from nskit.config.generation import GenerationConfig
-    from nskit.config.overrides import build_config, parse_overrides
-
-    settings = build_config(GenerationConfig, parse_overrides(overrides))
     if not settings.code_execution or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
@@ -135,4 +134,4 @@ def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None
         argv.append("--rerun_done")
     if request.retry_errors:
         argv.append("--retry_errors")
-    return argv + request.overrides
+    return argv + as_overrides(request.settings)

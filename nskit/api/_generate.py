@@ -1,0 +1,43 @@
+"""`nskit.generate`: generate solutions against a running OpenAI-compatible server (what `ns generate` calls)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nskit.generation.runner import RunSummary
+
+
+def generate(
+    *,
+    input_file: str | Path | None = None,
+    output_file: str | Path | None = None,
+    chunks: str | None = None,
+    output_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    model: str | None = None,
+    server_address: str | None = None,
+    server_type: str = "openai",
+    rerun_done: bool = False,
+    retry_errors: bool = False,
+    overrides: Sequence[str] = (),
+) -> RunSummary:
+    """One solution per problem and seed, for an input/output file pair or benchmark `chunks`
+    (`"gsm8k:greedy,gsm8k:rs0"`); resumable. Raises `ServerDown` when the server stops answering."""
+    from nskit.errors import UserError
+    from nskit.generation.command import GenerateRequest, run_generate
+    from nskit.records.layout import parse_chunk_labels
+
+    if server_type != "openai" and server_address is None:
+        raise UserError("ns generate talks to a running server: give --server_address "
+                        "(ns eval and ns start_server start one)")
+    request = GenerateRequest(
+        chunks=parse_chunk_labels(chunks) if chunks else [],
+        output_dir=Path(output_dir) if output_dir else None, data_dir=Path(data_dir) if data_dir else None,
+        input_file=Path(input_file) if input_file else None, output_file=Path(output_file) if output_file else None,
+        model=model, server_address=server_address, rerun_done=rerun_done, retry_errors=retry_errors,
+        overrides=list(overrides),
+    )
+    return run_generate(request)
