@@ -20,6 +20,7 @@ def eval(  # noqa: A001 - the command's name, as NeMo-Skills' Python API spells 
     server_args: str = "",
     server_address: str | None = None,
     data_dir: str | Path | None = None,
+    split: str | None = None,
     mirror: str | Path | None = None,
     num_jobs: int = 1,
     skip_greedy: bool = False,
@@ -69,7 +70,7 @@ def eval(  # noqa: A001 - the command's name, as NeMo-Skills' Python API spells 
         model=model, server_type=server_type, server_address=server_address, server_gpus=server_gpus,
         server_nodes=server_nodes, server_args=shlex.split(server_args), skip_greedy=skip_greedy,
         starting_seed=starting_seed, num_jobs=num_jobs, rerun_done=rerun_done, retry_errors=retry_errors,
-        settings=settings, expname=expname, judge=judge,
+        settings=settings, expname=expname, split=split, judge=judge,
     )
     plan = build_eval_plan(request)
     executor = get_executor(cluster_config.executor)

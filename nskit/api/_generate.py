@@ -17,6 +17,7 @@ def generate(
     chunks: str | None = None,
     output_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
+    split: str | None = None,
     model: str | None = None,
     server_address: str | None = None,
     server_type: str = "openai",
@@ -25,7 +26,7 @@ def generate(
     overrides: Sequence[str] = (),
 ) -> RunSummary:
     """One solution per problem and seed, for an input/output file pair or benchmark `chunks`
-    (`"gsm8k:greedy,gsm8k:rs0"`); resumable. Raises `ServerDown` when the server stops answering."""
+    (`"gsm8k:greedy,gsm8k:rs0"`, of `split` when given); resumable. Raises `ServerDown` when the server stops answering."""
     from nskit.errors import UserError
     from nskit.generation.command import GenerateRequest, run_generate
     from nskit.records.layout import parse_chunk_labels
@@ -34,7 +35,7 @@ def generate(
         raise UserError("ns generate talks to a running server: give --server_address "
                         "(ns eval and ns start_server start one)")
     request = GenerateRequest(
-        chunks=parse_chunk_labels(chunks) if chunks else [],
+        chunks=parse_chunk_labels(chunks, split) if chunks else [],
         output_dir=Path(output_dir) if output_dir else None, data_dir=Path(data_dir) if data_dir else None,
         input_file=Path(input_file) if input_file else None, output_file=Path(output_file) if output_file else None,
         model=model, server_address=server_address, rerun_done=rerun_done, retry_errors=retry_errors,

@@ -18,6 +18,11 @@ COMMAND_MODULES = [
     "llm_math_judge",
     "sandbox",
     "slurm_task",
+    "view",
+    "collect",
+    "check_contamination",
+    "token_traces",
+    "analyze_confidence",
 ]
 
 app = typer.Typer(

@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
         server_args: options.ServerArgs = "",
         server_address: options.ServerAddress = None,
         data_dir: options.DataDir = None,
+        split: options.Split = None,
         mirror: options.Mirror = None,
         num_jobs: Annotated[int, typer.Option("--num_jobs", help="split benchmark x seed chunks over N jobs (-1: one each)")] = 1,
         skip_greedy: Annotated[bool, typer.Option("--skip_greedy", help="only the sampled seeds")] = False,
@@ -62,7 +63,8 @@ def register(app: typer.Typer) -> None:
                 run_eval(
                     benchmarks, output_dir=output_dir, cluster=cluster, config_dir=config_dir, model=model,
                     server_type=server_type, server_gpus=server_gpus, server_nodes=server_nodes,
-                    server_args=server_args, server_address=server_address, data_dir=data_dir, mirror=mirror,
+                    server_args=server_args, server_address=server_address, data_dir=data_dir, split=split,
+                    mirror=mirror,
                     num_jobs=num_jobs, skip_greedy=skip_greedy, starting_seed=starting_seed, expname=expname,
                     rerun_done=rerun_done, retry_errors=retry_errors, partition=partition, run_after=run_after,
                     wait=wait, dry_run=dry_run, judge_model=judge_model, judge_server_type=judge_server_type,

@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         output_dir: Annotated[Path | None, typer.Option("--output_dir", help="root of eval-results/ for --chunks")] = None,
         data_dir: options.DataDir = None,
+        split: options.Split = None,
         model: options.Model = None,
         server_address: options.ServerAddress = None,
         server_type: options.ServerType = "openai",
@@ -44,8 +45,8 @@ def register(app: typer.Typer) -> None:
             try:
                 run_generate(
                     input_file=input_file, output_file=output_file, chunks=chunks, output_dir=output_dir,
-                    data_dir=data_dir, model=model, server_address=server_address, server_type=server_type,
-                    rerun_done=rerun_done, retry_errors=retry_errors, overrides=list(ctx.args),
+                    data_dir=data_dir, split=split, model=model, server_address=server_address,
+                    server_type=server_type, rerun_done=rerun_done, retry_errors=retry_errors, overrides=list(ctx.args),
                 )
             except ServerDown as exc:
                 print(f"ns: error: {exc}. Partial results are kept; rerun the same command to resume.", file=sys.stderr)

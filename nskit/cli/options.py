@@ -21,9 +21,17 @@ ServerAddress = Annotated[
     str | None, typer.Option("--server_address", help="use this running OpenAI-compatible server (http://host:port/v1)")
 ]
 OutputDir = Annotated[Path, typer.Option("--output_dir", help="where eval-results/ and logs/ are written")]
+ResultsDir = Annotated[
+    Path, typer.Argument(help="a dir holding eval-results/, a dir of <benchmark>/ folders, or one benchmark folder")
+]
 DataDir = Annotated[Path | None, typer.Option("--data_dir", help="prepared benchmarks (default ./data or NSKIT_DATA_DIR)")]
 Mirror = Annotated[
     Path | None, typer.Option("--mirror", help="offline copy of upstream files as DIR/<host>/<path> (or NSKIT_MIRROR)")
+]
+Split = Annotated[
+    str | None,
+    typer.Option("--split", help="benchmark split (test, train, ...; default: each benchmark's own, test); "
+                 "outputs of a non-test split go to <output_dir>/<split>-results/"),
 ]
 DryRun = Annotated[bool, typer.Option("--dry_run", help="print what would run, run nothing")]
 RerunDone = Annotated[bool, typer.Option("--rerun_done", help="generate files that are already complete again")]

@@ -30,14 +30,15 @@ def expand_chunks(
     *,
     skip_greedy: bool = False,
     starting_seed: int = 0,
+    split: str | None = None,
 ) -> list[Chunk]:
     """Every chunk of a run: greedy (unless skipped) plus seeds starting_seed .. starting_seed+N-1 per benchmark."""
     chunks = []
     for name, count in benchmarks:
         if not skip_greedy:
-            chunks.append(Chunk(name, None))
+            chunks.append(Chunk(name, None, split))
         for seed in range(starting_seed, starting_seed + count):
-            chunks.append(Chunk(name, seed))
+            chunks.append(Chunk(name, seed, split))
     return chunks
 
 

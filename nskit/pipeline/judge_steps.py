@@ -79,9 +79,10 @@ def judge_plan(
     return JudgePlan(steps=steps, server=server)
 
 
-def benchmark_inputs(benchmarks: list[str], output_dir: Path) -> list[JudgeInput]:
-    """`ns eval`'s judge inputs: every output file of each benchmark, after that benchmark's grading."""
-    return [JudgeInput(f"judge-{bench}", [outputs_pattern(output_dir, bench)], [f"grade-{bench}"]) for bench in benchmarks]
+def benchmark_inputs(benchmarks: list[str], output_dir: Path, split: str | None = None) -> list[JudgeInput]:
+    """`ns eval`'s judge inputs: every output file of each benchmark (of `split`), after that benchmark's grading."""
+    return [JudgeInput(f"judge-{bench}", [outputs_pattern(output_dir, bench, split)], [f"grade-{bench}"])
+            for bench in benchmarks]
 
 
 def standalone_judge_plan(
