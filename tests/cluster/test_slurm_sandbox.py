@@ -71,8 +71,8 @@ def test_dry_run_generation_job_has_server_sandbox_and_client(tmp_path: Path) ->
     assert note.strip() == f"(runs ns sandbox --port {SANDBOX_PORT} --max_sessions 128)"
     header, command, note = tasks["client"]
     assert "container=nvcr.io/org/nskit:1.0" in header
-    assert command.split(" -- ")[0].split()[3:] == ["client", "--server_type", "vllm", "--health_timeout", "900",
-                                                    "--sandbox"]
+    assert command.split(" -- ")[0].split()[3:] == ["slurm_task", "client", "--server_type", "vllm",
+                                                    "--health_timeout", "900", "--sandbox"]
     assert command.split(" -- ")[1].startswith("generate --chunks gsm8k:greedy")
     assert note.rstrip(")").endswith(f"--server_address http://127.0.0.1:<20000 + SLURM_JOB_ID % 20000>/v1 "
                                      f"++sandbox_address=http://127.0.0.1:{SANDBOX_PORT}")
