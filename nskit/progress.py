@@ -47,17 +47,19 @@ class LineProgress:
 
 
 @contextlib.contextmanager
-def progress(description: str, enabled: bool = True) -> Iterator[tuple[Callable[[int], None], Callable[..., None]]]:
+def progress(
+    description: str, enabled: bool = True, lines: bool = True
+) -> Iterator[tuple[Callable[[int], None], Callable[..., None]]]:
     """Yield `(set_total, advance)` callbacks driving a rich bar on a terminal, or log lines elsewhere (`advance`
-    takes an optional count); with `enabled=False` they do nothing."""
-    if not enabled:
-        yield (lambda total: None), (lambda count=1: None)
-        return
+    takes an optional count); with `enabled=False`, or off a terminal with `lines=False`, they do nothing."""
     from rich.console import Console
 
+    if not enabled or not (lines or Console(stderr=True).is_interactive):
+        yield (lambda total: None), (lambda count=1: None)
+        return
     if not Console(stderr=True).is_interactive:
-        lines = LineProgress(description)
-        yield lines.set_total, lines.advance
+        logged = LineProgress(description)
+        yield logged.set_total, logged.advance
         return
     from rich.progress import (
         BarColumn,

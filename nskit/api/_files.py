@@ -54,7 +54,7 @@ def fill_majority(
     from nskit.progress import progress as bar
 
     paths = [Path(p) for p in expand_paths(_patterns(input_files))]
-    with bar("voting", enabled=progress) as (_, advance):
+    with bar("voting", enabled=progress, lines=False) as (_, advance):
         return fill(paths, fill_key, ignore_if_not_none=ignore_if_not_none, timeout=timeout,
                     on_problem=lambda _: advance())
 
@@ -65,19 +65,21 @@ def summarize_results(
     json_file: str | Path | None = None,
     plot: str | Path | None = None,
     max_seq_len: int | None = None,
+    majority: str = "class",
     progress: bool = False,
 ) -> Summary:
     """The metrics of every benchmark under `results_dir`, as data: `.to_json()` is
-    `{benchmark: {row: {column: value}}}`, `.benchmarks` the rows; optionally also written as JSON and a plot."""
+    `{benchmark: {row: {column: value}}}`, `.benchmarks` the rows; optionally also written as JSON and a plot.
+    `majority`: "class" votes per grader equivalence class, "string" per answer string (NeMo-Skills)."""
     from nskit.metrics.plot import save_plot
     from nskit.metrics.summary import count_files, summarize
     from nskit.progress import progress as bar
     from nskit.records import atomic_write_text
 
     root = Path(results_dir)
-    with bar("summarizing", enabled=progress) as (set_total, advance):
+    with bar("summarizing", enabled=progress, lines=False) as (set_total, advance):
         set_total(count_files(root))
-        summary = summarize(root, max_seq_len=max_seq_len, on_file=lambda _: advance())
+        summary = summarize(root, max_seq_len=max_seq_len, majority=majority, on_file=lambda _: advance())
     if json_file is not None:
         atomic_write_text(Path(json_file), json.dumps(summary.to_json(), indent=2) + "\n")
     if plot is not None:

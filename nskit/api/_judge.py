@@ -33,10 +33,13 @@ def llm_math_judge(
     config_dir: str | Path | None = None,
     dry_run: bool = False,
     extra_argv: Sequence[str] = (),
+    batch_api: bool = False,
+    batch_poll_interval: float = 60.0,
 ) -> JudgeReport | None:
     """Write `judgement` and `judge_correct` into each record, resumably, each file replaced atomically.
 
-    With a server type that launches one (vllm) and no address, a server is started for the run. With `dry_run`
+    With a server type that launches one (vllm) and no address, a server is started for the run. With `batch_api`
+    the requests go as batch files (the Batch API at the address, or vLLM's run_batch for vllm without one). With `dry_run`
     or a cluster config whose executor is not local, the judging is planned as one step (`extra_argv`: more
     `ns llm_math_judge` flags for it) and handed to that executor; None is returned then. Raises `ServerDown`
     when the server stops answering (finished records are kept).
@@ -55,7 +58,8 @@ def llm_math_judge(
         argv = ["--prompt_config", prompt_config, "--max_concurrent_requests", str(max_concurrent_requests),
                 "--tokens_to_generate", str(tokens_to_generate), "--max_retries", str(max_retries),
                 "--request_timeout", str(request_timeout), "--error_budget", str(error_budget),
-                "--api_key_env", api_key_env, *(["--retry_errors"] if retry_errors else []), *extra_argv]
+                "--api_key_env", api_key_env, *(["--retry_errors"] if retry_errors else []),
+                *(["--batch_api", "--batch_poll_interval", str(batch_poll_interval)] if batch_api else []), *extra_argv]
         plan = standalone_judge_plan(patterns, model, server_type, server_address, server_gpus, cluster_config, argv)
         get_executor(cluster_config.executor)(plan, cluster_config,
                                               RunOptions(log_dir=Path("logs").resolve(), dry_run=dry_run))
@@ -69,6 +73,8 @@ def llm_math_judge(
     options = dict(prompt_config=prompt_config, concurrency=max_concurrent_requests, tokens=tokens_to_generate,
                    max_retries=max_retries, timeout=request_timeout, retry_errors=retry_errors,
                    error_budget=error_budget)
+    if batch_api:
+        return _judge_in_batches(paths, server_type, server_address, model, api_key, options, batch_poll_interval)
     if server_address is None and server_type != "openai":
         return _with_server(paths, server_type, model, server_gpus, cluster_config, api_key, options)
     return _judge(paths, server_address or OPENAI_URL, model, api_key, options)
@@ -130,3 +136,39 @@ def _judge(paths: list[Path], base_url: str, model: str | None, api_key: str | N
             await client.close()
 
     return asyncio.run(run())
+
+
+def _judge_in_batches(paths: list[Path], server_type: str, server_address: str | None, model: str | None,
+                      api_key: str | None, options: dict[str, Any], poll_interval: float) -> JudgeReport:
+    """Judge through batch files: the Batch API at the address (OpenAI by default), or vLLM's run_batch locally."""
+    import asyncio
+
+    from nskit.config.generation import InferenceConfig
+    from nskit.generation.batch_backends import OpenAIBatches, vllm_batch_backend
+    from nskit.judge.batch import judge_in_batches
+    from nskit.judge.runner import JudgeSettings
+    from nskit.progress import progress
+    from nskit.prompt.render import load_prompt_config
+
+    if server_type == "vllm" and server_address is None:
+        from nskit.models.default import ensure_converted, resolve_model
+
+        model = ensure_converted(resolve_model(model, server_gpus=None))
+        backend = vllm_batch_backend(model, paths[0].parent / "judge-run_batch.log", [])
+    else:
+        backend = OpenAIBatches(server_address or OPENAI_URL, api_key)
+    settings = JudgeSettings(prompt=load_prompt_config(options["prompt_config"]), model=str(model),
+                             inference=InferenceConfig(temperature=0.0, tokens_to_generate=options["tokens"]),
+                             retry_errors=options["retry_errors"])
+
+    async def run() -> JudgeReport:
+        try:
+            with progress("judging in batches") as (_, advance):
+                return await judge_in_batches(paths, settings, backend, poll_interval=poll_interval,
+                                              on_record=advance)
+        finally:
+            await backend.close()
+
+    report = asyncio.run(run())
+    report.model = str(model)
+    return report

@@ -37,6 +37,13 @@ def register(app: typer.Typer) -> None:
         retry_errors: Annotated[
             bool, typer.Option("--retry_errors", help="judge again only the records that carry judge_error")
         ] = False,
+        batch_api: Annotated[
+            bool, typer.Option("--batch_api", help="send the requests as batch files (OpenAI Batch API; vLLM's "
+                               "run_batch for --server_type vllm without --server_address); see docs/batch.md")
+        ] = False,
+        batch_poll_interval: Annotated[
+            float, typer.Option("--batch_poll_interval", help="seconds between two looks at the batches in flight")
+        ] = 60.0,
         server_gpus: opts.ServerGpus = None,
         cluster: opts.Cluster = "local",
         config_dir: opts.ConfigDir = None,
@@ -61,6 +68,7 @@ def register(app: typer.Typer) -> None:
                 tokens_to_generate=tokens_to_generate, max_retries=max_retries, request_timeout=request_timeout,
                 error_budget=error_budget, api_key_env=api_key_env, retry_errors=retry_errors,
                 server_gpus=server_gpus, cluster=cluster, config_dir=config_dir, dry_run=dry_run, extra_argv=prices,
+                batch_api=batch_api, batch_poll_interval=batch_poll_interval,
             )
         except (UserError, FileNotFoundError) as exc:
             typer.echo(f"ns llm_math_judge: {exc}", err=True)

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from nskit.cli import where
 from nskit.cli.options import ResultsDir
-
-if TYPE_CHECKING:
-    from nskit.metrics.summary import Summary
-
 
 def register(app: typer.Typer) -> None:
     """Add the `summarize_results` command to `app`."""
 
     @app.command("summarize_results")
     def summarize_results(
+        ctx: typer.Context,
         results_dir: ResultsDir,
         json_file: Annotated[
-            Path | None, typer.Option("--json", help="write every number of every k to this JSON file")
+            Path | None,
+            typer.Option(
+                "--json", "--save_metrics_path",
+                help="where metrics.json goes (every number of every k; default: <results dir>/metrics.json)",
+            ),
         ] = None,
+        majority: Annotated[
+            str,
+            typer.Option(
+                "--majority",
+                help="class: votes per grader equivalence class (nskit); string: per answer string (NeMo-Skills)",
+            ),
+        ] = "class",
         plot: Annotated[
             Path | None, typer.Option("--plot", help="write a PNG of majority@k and pass@k against k per benchmark")
         ] = None,
@@ -35,21 +44,34 @@ def register(app: typer.Typer) -> None:
                 "--strict", help="exit 1 when records carry errors, are missing or seed files disagree (after printing)"
             ),
         ] = False,
+        cluster: where.Cluster = None,
+        config_dir: where.ConfigDir = None,
     ) -> None:
         """Summarize NeMo-Skills-style output dirs: one table per benchmark; marked rows read files with problems."""
-        from nskit.api import summarize_results as summarize
-        from nskit.metrics.render import format_tables
-        from nskit.records import RecordFileError
+        if where.submitted(ctx, cluster, config_dir):
+            return
+        import json
 
+        from nskit.api import summarize_results as summarize
+        from nskit.metrics.aggregate import MAJORITY_MODES
+        from nskit.metrics.discovery import results_root
+        from nskit.metrics.render import format_tables
+        from nskit.records import RecordFileError, atomic_write_text
+
+        if majority not in MAJORITY_MODES:
+            raise typer.BadParameter(f"--majority must be one of {', '.join(MAJORITY_MODES)}, got {majority!r}")
         try:
-            summary = summarize(results_dir, max_seq_len=max_seq_len, progress=True)
+            summary = summarize(results_dir, max_seq_len=max_seq_len, majority=majority, progress=True)
         except (RecordFileError, FileNotFoundError) as exc:
             typer.echo(f"ns summarize_results: {exc}", err=True)
             raise typer.Exit(2) from None
-        typer.echo(format_tables(summary.benchmarks))
-        if json_file is not None:
-            summarize_write_json(summary, json_file)
-            typer.echo(f"metrics written to {json_file}")
+        typer.echo(format_tables(summary.benchmarks, max_seq_len), nl=False)
+        json_file = json_file or results_root(results_dir) / "metrics.json"
+        try:
+            atomic_write_text(json_file, json.dumps(summary.to_json(), indent=2) + "\n")
+            typer.echo(f"Metrics are saved to {json_file}")
+        except OSError as exc:
+            typer.echo(f"ns summarize_results: could not save metrics to {json_file}: {exc}", err=True)
         if plot is not None:
             from nskit.metrics.plot import save_plot
 
@@ -63,12 +85,3 @@ def register(app: typer.Typer) -> None:
         if strict and summary.has_issues():
             typer.echo("ns summarize_results: --strict: some records carry errors or are missing (see above)", err=True)
             raise typer.Exit(1)
-
-
-def summarize_write_json(summary: Summary, json_file: Path) -> None:
-    """metrics.json, written atomically."""
-    import json
-
-    from nskit.records import atomic_write_text
-
-    atomic_write_text(json_file, json.dumps(summary.to_json(), indent=2) + "\n")

@@ -117,7 +117,7 @@ def grade_files(
             else:
                 _write_verdict(record, predicted, Outcome(value=verdict), summary)
     total = sum(len(items) for items in loaded.values())
-    with show_progress("grading", enabled=progress) as (set_total, advance), WorkerPool(workers) as pool:
+    with show_progress("grading", enabled=progress, lines=False) as (set_total, advance), WorkerPool(workers) as pool:
         set_total(total)
         advance(total - len(jobs))
         for index, outcome in pool.iter_run("equal", arguments, timeout=timeout):

@@ -68,7 +68,7 @@ def test_server_address_means_no_server() -> None:
 
 
 def test_server_resources_and_flags() -> None:
-    p = plan(server_gpus=2, server_nodes=3, server_args=["--x", "1"])
+    p = plan(server_gpus=2, server_nodes=3, server_args=["--x", "1"], settings=generation_settings(["++max_samples=5"]))
     assert (p.server.gpus, p.server.nodes) == (2, 3)  # type: ignore[union-attr]
     assert p.server.args[-2:] == ["--x", "1"] and "--enforce-eager" in p.server.args  # type: ignore[union-attr]
 
@@ -144,3 +144,13 @@ def test_settings_travel_to_the_steps_as_the_same_settings(overrides: list[str])
     assert passed == as_overrides(settings)
     assert generation_settings(passed) == settings
     assert generation_settings(passed).model_fields_set == settings.model_fields_set
+
+
+def test_eager_for_small_runs_compiled_for_big_ones() -> None:
+    small = plan(settings=generation_settings(["++max_samples=20", "++inference.tokens_to_generate=512"]))  # 3 files x 20 x 512 = 30k
+    assert "--enforce-eager" in small.server.args  # type: ignore[union-attr]
+    big = plan(settings=generation_settings(["++max_samples=100", "++inference.tokens_to_generate=2048"]), server_args=["--x", "1"])
+    assert "--enforce-eager" not in big.server.args and big.server.args[-2:] == ["--x", "1"]  # type: ignore[union-attr]
+    chosen = plan(settings=generation_settings(["++max_samples=100", "++inference.tokens_to_generate=2048"]),
+                  server_args=["--enforce-eager"])
+    assert "--enforce-eager" in chosen.server.args  # type: ignore[union-attr]  # the user's own flag stays
