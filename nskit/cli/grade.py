@@ -1,4 +1,4 @@
-"""`ns grade`: (re)grade existing output files in place with the symbolic grader, on all cores."""
+"""`ns grade`: (re)grade existing output files in place: math answers symbolically, code by running its tests."""
 
 from __future__ import annotations
 
@@ -6,42 +6,90 @@ from typing import Annotated
 
 import typer
 
+from nskit.cli import options
+
 
 def register(app: typer.Typer) -> None:
     """Add the `grade` command to `app`."""
 
-    @app.command("grade")
+    @app.command("grade", context_settings=options.EXTRA_ARGS)
     def grade(
+        ctx: typer.Context,
         input_files: Annotated[
             list[str],
             typer.Option("--input_files", help="output files or glob patterns (quote them); repeat or space-separate"),
         ],
         extraction: Annotated[
-            str,
-            typer.Option("--extraction", help="answer extraction: boxed, boxed_strict, gsm8k, answer_is, last_number, multichoice"),
-        ] = "boxed",
-        timeout: Annotated[float, typer.Option("--timeout", help="seconds per record before its check is killed")] = 10.0,
+            str | None,
+            typer.Option("--extraction", help="boxed, boxed_strict, gsm8k, answer_is, last_number, multichoice, "
+                         "or code (run the tests); default: from the benchmark"),
+        ] = None,
+        benchmark: Annotated[
+            str | None, typer.Option("--benchmark", help="the files' benchmark (default: their folder name)")
+        ] = None,
+        timeout: Annotated[
+            float, typer.Option("--timeout", help="seconds per record (math check, or code run with its tests)")
+        ] = 10.0,
         num_workers: Annotated[
-            int | None, typer.Option("--num_workers", help="grading processes (default: all cores)")
+            int | None, typer.Option("--num_workers", help="grading processes or programs at once (default: all cores)")
+        ] = None,
+        sandbox_address: Annotated[
+            str | None,
+            typer.Option("--sandbox_address", help="code: a running sandbox service (default: start one for the run)"),
         ] = None,
     ) -> None:
-        """Write predicted_answer and symbolic_correct into each record (NeMo-Skills files too), atomically.
+        """Grade each record in place, atomically (NeMo-Skills files too).
 
-        A check that times out or fails is written as symbolic_correct=false with grading_error naming the reason.
-        Bad input (malformed line, missing expected_answer) stops with file and line, and no file is changed.
+        Math: predicted_answer and symbolic_correct; a check that times out or fails gets symbolic_correct=false and
+        grading_error. Code: passed, status (passed|failed|timeout|error|no_code), execution_error and
+        execution_time, from running the program with its tests in the sandbox; resumable. Bad input (malformed
+        line, missing field) stops with file and line, and no file is changed. The pipeline passes the sandbox as
+        ++sandbox_address=URL.
         """
         from nskit.grading import EXTRACTIONS
-        from nskit.grading.files import grade_files
+        from nskit.grading.choice import CODE_EXTRACTION, extraction_for
+        from nskit.grading.files import expand_paths
         from nskit.records import RecordFileError
 
-        if extraction not in EXTRACTIONS:
-            raise typer.BadParameter(f"unknown extraction {extraction!r}; known: {', '.join(EXTRACTIONS)}")
+        address = sandbox_address or _sandbox_override(ctx.args)
+        if extraction is not None and extraction not in (*EXTRACTIONS, CODE_EXTRACTION):
+            raise typer.BadParameter(f"unknown extraction {extraction!r}; known: {', '.join(EXTRACTIONS)}, code")
         if timeout <= 0:
             raise typer.BadParameter("--timeout must be positive")
         patterns = [part for value in input_files for part in value.split()]
         try:
-            summary = grade_files(patterns, extraction=extraction, timeout=timeout, workers=num_workers, progress=True)
-        except (RecordFileError, FileNotFoundError) as exc:
+            files = expand_paths(patterns)
+            chosen = extraction_for(files, benchmark, extraction)
+            if chosen == CODE_EXTRACTION:
+                summary = _grade_code(files, address, timeout, num_workers)
+            else:
+                from nskit.grading.files import grade_files
+
+                summary = grade_files(files, extraction=chosen, timeout=timeout, workers=num_workers, progress=True)
+        except (RecordFileError, FileNotFoundError, ValueError) as exc:
             typer.echo(f"ns grade: {exc}", err=True)
             raise typer.Exit(2) from None
         typer.echo(summary.line())
+
+
+def _sandbox_override(extra: list[str]) -> str | None:
+    """`++sandbox_address=URL`, the one override `ns grade` takes (what the pipeline appends for a sandbox)."""
+    address = None
+    for arg in extra:
+        key, sep, value = arg.partition("=")
+        if key != "++sandbox_address" or not sep or not value:
+            raise typer.BadParameter(f"unexpected argument {arg!r}; ns grade takes only ++sandbox_address=URL")
+        address = value
+    return address
+
+
+def _grade_code(files, address, timeout, workers):
+    from nskit.grading.code import grade_code_files
+    from nskit.sandbox import SandboxError, SandboxStartError, SandboxUnavailable
+
+    try:
+        return grade_code_files(files, sandbox_address=address, timeout=timeout, workers=workers)
+    except (SandboxError, SandboxStartError, SandboxUnavailable) as exc:
+        typer.echo(f"ns grade: the sandbox cannot run the tests ({exc}); verdicts so far are kept, rerun to resume",
+                   err=True)
+        raise typer.Exit(1) from None
