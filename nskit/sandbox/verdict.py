@@ -20,6 +20,8 @@ from nskit.sandbox.result import ExecutionResult
 
 VerdictStatus = Literal["passed", "failed", "timeout", "error", "no_code"]
 VERDICT_STATUSES: tuple[str, ...] = get_args(VerdictStatus)
+PROGRAM_EXIT = "sandbox exited with code"
+"""How the sandbox reports an interpreter that ended without answering (`interpreter._death_status`)."""
 ERROR_TAIL_CHARS = 1000
 """Characters of the failure (error line plus the end of stderr) kept on a verdict."""
 
@@ -63,6 +65,8 @@ def build_test_program(code: str, tests: str) -> tuple[str, str]:
 def verdict_from(result: ExecutionResult, marker: str) -> CodeVerdict:
     """Map a sandbox result to a verdict (`sandbox_error` raises: it says nothing about the candidate)."""
     if result.status == "sandbox_error":
+        if result.error.startswith(PROGRAM_EXIT):  # os._exit() in the program: bwrap ends with the runner's code
+            return CodeVerdict(False, "error", f"the program ended its interpreter ({result.error})", result.wall_time)
         raise RuntimeError(f"the sandbox could not run the tests: {result.error}")
     seconds = round(result.wall_time, 4)
     if result.status == "ok":

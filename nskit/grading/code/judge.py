@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import os
 import time
@@ -59,9 +60,22 @@ class CodeGradeSummary:
 
 
 def grading_store(path: Path, content: bytes, timeout: float) -> PartialOutput:
-    """The resumable store of verdicts for one file, tied to its exact content and the time limit."""
-    fingerprint = {"judge": "code-execution", "timeout": timeout, "input_sha256": hashlib.sha256(content).hexdigest()}
-    return PartialOutput(path, fingerprint, path=path.with_name(path.name + "-grading"))
+    """The resumable store of verdicts for one file, tied to the time limit and the file's exact content.
+
+    Verdicts of an earlier version of the file (regenerated since) are dropped; another time limit is refused.
+    """
+    digest = hashlib.sha256(content).hexdigest()
+    store = PartialOutput(path, {"judge": "code-execution", "timeout": timeout, "input_sha256": digest},
+                          path=path.with_name(path.name + "-grading"))
+    if store.meta_path.exists():
+        try:
+            stale = json.loads(store.meta_path.read_text(encoding="utf-8")).get("input_sha256") != digest
+        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError) as exc:
+            raise RecordFileError(store.meta_path, None, f"unreadable settings sidecar ({exc}); delete it") from None
+        if stale:
+            log.info("%s changed since its grading was interrupted: grading it from the start", path)
+            store.discard()
+    return store
 
 
 def _load(path: Path) -> list[Record]:
