@@ -30,5 +30,6 @@ def code_record(
 
 
 def crlf_to_lf(text: str) -> str:
-    """MBPP's full file writes its code with Windows line ends (`\\r\\n`): plain `\\n` everywhere."""
-    return text.replace("\r\n", "\n")
+    """MBPP's full file writes its code with Windows line ends (`\\r\\n`, and a lone `\\r` at the end of two
+    solutions, 104 and 255): plain `\\n` everywhere."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -4,7 +4,7 @@ google-research/google-research `mbpp/mbpp.jsonl` (974 problems).
 Quirks handled:
 - Splits are task_id ranges (Austin et al., 2021): few-shot prompt 1-10, test 11-510, validation 511-600, train
   601-974. Only the test split is kept; `task_id` is kept beside `id` (`mbpp-<task_id>`).
-- The code uses Windows line ends (`\\r\\n`): written with `\\n`.
+- The code uses Windows line ends (`\\r\\n`; tasks 104 and 255 end in a lone `\\r`): written with `\\n`.
 - The prompt is the paper's 3-shot prompt from task_ids 2, 3 and 4, with the tests shown: `few_shot_prompt` holds
   the three worked examples (built from the same pinned file, each solution in a ```python block), `tests_shown`
   the problem's own asserts. The model must name its function as the tests call it, so the tests are the spec.
