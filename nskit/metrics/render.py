@@ -11,6 +11,7 @@ COLUMN_ORDER = (
     "gen_seconds",
     "judge_correct",
     "symbolic_correct",
+    "passing_base_tests",
     "both_correct",
     "any_correct",
     "no_answer",

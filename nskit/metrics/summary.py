@@ -124,6 +124,10 @@ def summarize_benchmark(
         result.printed += printed_names(len(found.seeds))
         result.files += seeds.files
         result.warnings += _vote_warnings(seeds.files)
+    if any(stats.code_verdicts for stats in result.files):
+        from nskit.metrics.code import code_rows
+
+        result.rows, result.printed = code_rows(result.rows, result.printed)
     return result
 
 
