@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nskit.config.cluster import ClusterConfig
+from nskit.grading.choice import CODE_EXTRACTION
 from nskit.pipeline.chunks import Chunk, benchmark_dir, expand_chunks, split_evenly
 from nskit.pipeline.plan import Plan, SandboxRequest, ServerRequest, Step
 
@@ -95,8 +96,12 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     for bench in names:
         files = str(benchmark_dir(request.output_dir, bench) / "output*.jsonl")
         extraction = get_benchmark(bench).extraction
-        steps.append(Step(name=f"grade-{bench}", argv=["grade", "--input_files", files, "--extraction", extraction],
-                          after=generate_names))
+        argv = ["grade", "--input_files", files, "--extraction", extraction]
+        runs_code = extraction == CODE_EXTRACTION
+        if runs_code:
+            argv, sandbox = code_grading(argv, request.overrides, sandbox)
+        steps.append(Step(name=f"grade-{bench}", argv=argv, after=generate_names,
+                          needs_sandbox=runs_code and sandbox is not None))
     steps.append(Step(name="summarize", argv=["summarize_results", str(request.output_dir)],
                       after=[s.name for s in steps if s.name.startswith("grade-")]))
     server = None
@@ -120,6 +125,18 @@ def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
     if not settings.code_execution or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
+
+
+def code_grading(argv: list[str], overrides: list[str], sandbox: SandboxRequest | None) -> tuple[list[str], SandboxRequest | None]:
+    """A code benchmark's grade step runs its tests in the sandbox: the one named by `++sandbox_address`, else
+    the plan's (started for the generation's code execution, or for grading alone)."""
+    from nskit.config.generation import GenerationConfig
+    from nskit.config.overrides import build_config, parse_overrides
+
+    address = build_config(GenerationConfig, parse_overrides(overrides)).sandbox_address
+    if address:
+        return [*argv, "--sandbox_address", address], sandbox
+    return argv, sandbox or SandboxRequest(max_sessions=1)
 
 
 def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None) -> list[str]:

@@ -53,10 +53,12 @@ def compile_snippet(code: str, filename: str) -> tuple[CodeType, CodeType | None
     """Compile a snippet notebook-style: the body, plus the trailing expression (if any) whose value is shown."""
     tree = ast.parse(code, filename, "exec")
     last: CodeType | None = None
+    # dont_inherit: the snippet must not get this module's `from __future__ import annotations` (annotations
+    # would never be evaluated, so a missing `from typing import List` would go unnoticed).
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         expr = ast.Expression(tree.body.pop().value)
-        last = compile(expr, filename, "eval")
-    return compile(tree, filename, "exec"), last
+        last = compile(expr, filename, "eval", dont_inherit=True)
+    return compile(tree, filename, "exec", dont_inherit=True), last
 
 
 def user_traceback(exc: BaseException) -> str:

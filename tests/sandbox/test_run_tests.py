@@ -36,6 +36,9 @@ def test_passing_failing_and_erroring_candidates(service: Service) -> None:
     assert "AssertionError" in wrong.error and "assert add(1, 2) == 3" in wrong.error
     syntax = run(service, "def add(a, b)\n    return a + b\n")
     assert syntax.status == "error" and "SyntaxError" in syntax.error
+    # plain Python semantics: annotations are evaluated (no postponed annotations leak in from the runner)
+    unimported = run(service, "def add(a: List[int], b):\n    return a + b\n")
+    assert unimported.status == "error" and "NameError: name 'List' is not defined" in unimported.error
     raises = run(service, "def add(a, b):\n    return a / 0\n")
     assert raises.status == "error" and "ZeroDivisionError" in raises.error
 
