@@ -1,7 +1,7 @@
 """The interpreter loop that runs *inside* the bubblewrap sandbox (stdlib only; nskit is not importable there).
 
-Started as ``python runner.py '<limits json>'`` by the service, after bubblewrap and setpriv have already dropped
-it to an unprivileged uid. It applies the resource limits to itself, then reads requests, one JSON line each, from
+Started as ``python -S runner.py '<config json>'`` (limits, and the site-packages to put on sys.path) by the
+service, after bubblewrap and setpriv have already dropped it to an unprivileged uid. It applies the resource limits to itself, then reads requests, one JSON line each, from
 its original stdin and executes them one after another in a single namespace (so a session's later snippets see
 earlier variables). The snippet's own stdin is /dev/null; its stdout/stderr are the real pipes (so output of child
 processes is captured too). After each snippet the runner writes a per-request random marker to stderr and the
@@ -114,6 +114,7 @@ def write_all(fd: int, data: bytes) -> None:
 def main() -> None:
     """Apply limits, then serve requests from stdin until it closes."""
     config = json.loads(sys.argv[1])
+    sys.path.extend(config.get("site_paths", ()))  # started with -S: the site-packages, without .pth processing
     apply_limits(config["limits"])
     requests = os.fdopen(os.dup(0), "rb")
     # Private copies of the output pipes: the snippet may close or redirect fds 1 and 2.
