@@ -22,8 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nskit.datasets import get_benchmark, mirror_path, prepare_benchmark  # noqa: E402
-from nskit.grading.code import grade_code_files  # noqa: E402
-from nskit.grading.code.judge import default_concurrency  # noqa: E402
+from nskit.sandbox.judge import default_concurrency, grade_code_files  # noqa: E402
 from nskit.grading.code.references import reference_generations  # noqa: E402
 from nskit.records import read_jsonl, write_jsonl  # noqa: E402
 from nskit.sandbox import SandboxProcess  # noqa: E402

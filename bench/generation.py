@@ -93,13 +93,10 @@ def main() -> None:
     if args.server_address is None:
         from nskit.config.cluster import load_cluster_config
         from nskit.models.embedded import embedded_model_dir
-        from nskit.servers import LaunchSpec, ServerProcess, get_server_type
-        from nskit.servers.process import free_port
+        from nskit.servers.launch import start_cluster_server
 
-        launch = load_cluster_config("local").server_launch("vllm")
-        spec = LaunchSpec(model=str(embedded_model_dir()), port=free_port(), extra_args=tuple(launch.args),
-                          env=launch.environment())
-        server = ServerProcess(get_server_type("vllm"), spec, Path(tempfile.mkdtemp()) / "server.log")
+        server = start_cluster_server("vllm", str(embedded_model_dir()), load_cluster_config("local"),
+                                      Path(tempfile.mkdtemp()) / "server.log")
         server.start()
         args.server_address = server.base_url
     try:

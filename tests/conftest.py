@@ -46,13 +46,9 @@ def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from nskit.config.cluster import load_cluster_config
     from nskit.models.embedded import embedded_model_dir
-    from nskit.servers import LaunchSpec, ServerProcess, get_server_type
-    from nskit.servers.process import free_port
+    from nskit.servers.launch import start_cluster_server
 
     log = tmp_path_factory.mktemp("vllm") / "server.log"
-    launch = load_cluster_config("local").server_launch("vllm")  # the same flags `ns eval` uses here
-    spec = LaunchSpec(
-        model=str(embedded_model_dir()), port=free_port(), extra_args=tuple(launch.args), env=launch.environment()
-    )
-    with ServerProcess(get_server_type("vllm"), spec, log, health_timeout=600) as server:
+    # The same launch path and flags `ns eval` uses here.
+    with start_cluster_server("vllm", str(embedded_model_dir()), load_cluster_config("local"), log) as server:
         yield server.base_url

@@ -1,4 +1,7 @@
-"""Turning expected failures into one clear line on stderr and a non-zero exit (no traceback)."""
+"""Turning the user's errors into one clear line on stderr and a non-zero exit (no traceback).
+
+Only `UserError` (and a missing file) is reported this way; anything else is a bug and keeps its traceback.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +15,10 @@ import typer
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Report configuration and input errors as `ns: error: ...` with exit code 2."""
-    from nskit.config.cluster import ClusterConfigError
-    from nskit.config.overrides import OverrideError
-    from nskit.datasets.errors import DatasetError
-    from nskit.records.errors import RecordFileError
+    from nskit.errors import UserError
 
     try:
         yield
-    except (OverrideError, ClusterConfigError, RecordFileError, DatasetError, FileNotFoundError, ValueError) as exc:
+    except (UserError, FileNotFoundError) as exc:
         print(f"ns: error: {exc}", file=sys.stderr)
         raise typer.Exit(2) from None

@@ -10,6 +10,7 @@ import typer
 
 from nskit.cli import options
 from nskit.cli.errors import user_errors
+from nskit.errors import UserError
 
 
 def register(app: typer.Typer) -> None:
@@ -65,7 +66,7 @@ def register(app: typer.Typer) -> None:
 
             get_server_type(server_type)  # an unknown type lists the known ones
             if server_type == "openai" and server_address is None:
-                raise ValueError("--server_type openai needs --server_address")
+                raise UserError("--server_type openai needs --server_address")
             request = EvalRequest(
                 benchmarks=parse_benchmarks(benchmarks), output_dir=output_dir.resolve(), cluster=cluster_config,
                 data_dir=data_dir.resolve() if data_dir else None, mirror=mirror.resolve() if mirror else None,

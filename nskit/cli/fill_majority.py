@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
     def fill_majority(
         input_files: Annotated[
             list[str],
-            typer.Option("--input_files", help='seed files or glob patterns, e.g. "<dir>/output-rs*.jsonl" (quote it)'),
+            typer.Option("--input_files", help='seed files or glob patterns, e.g. "<dir>/eval-results/<benchmark>/*-rs*.jsonl" (quote it)'),
         ],
         fill_key: Annotated[
             str, typer.Option("--fill_key", help="where the majority answer goes: predicted_answer or expected_answer")

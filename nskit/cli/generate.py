@@ -10,6 +10,7 @@ import typer
 
 from nskit.cli import options
 from nskit.cli.errors import user_errors
+from nskit.errors import UserError
 
 
 def register(app: typer.Typer) -> None:
@@ -36,17 +37,14 @@ def register(app: typer.Typer) -> None:
         Re-running the same command resumes: finished records are never requested again.
         """
         from nskit.generation.client import ServerDown
-        from nskit.generation.command import (
-            GenerateRequest,
-            parse_chunk_labels,
-            run_generate,
-        )
+        from nskit.generation.command import GenerateRequest, run_generate
+        from nskit.records.layout import parse_chunk_labels
         from nskit.logs import setup_logging
 
         setup_logging()
         with user_errors():
             if server_type != "openai" and server_address is None:
-                raise ValueError("ns generate talks to a running server: give --server_address "
+                raise UserError("ns generate talks to a running server: give --server_address "
                                  "(ns eval and ns start_server start one)")
             request = GenerateRequest(
                 chunks=parse_chunk_labels(chunks) if chunks else [],

@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         patterns = [part for value in input_files for part in value.split()]
         try:
             files = expand_paths(patterns)
-            chosen = extraction_for(files, benchmark, extraction)
+            chosen = extraction_for(files, _benchmark_extraction, benchmark, extraction)
             if chosen == CODE_EXTRACTION:
                 summary = _grade_code(files, address, timeout, num_workers)
             else:
@@ -83,8 +83,18 @@ def _sandbox_override(extra: list[str]) -> str | None:
     return address
 
 
+def _benchmark_extraction(name: str) -> str | None:
+    """The extraction of the benchmark called `name`, None when there is none."""
+    from nskit.datasets import UnknownBenchmarkError, get_benchmark
+
+    try:
+        return get_benchmark(name).extraction
+    except UnknownBenchmarkError:
+        return None
+
+
 def _grade_code(files, address, timeout, workers):
-    from nskit.grading.code import grade_code_files
+    from nskit.sandbox.judge import grade_code_files
     from nskit.sandbox import SandboxError, SandboxStartError, SandboxUnavailable
 
     try:

@@ -76,22 +76,17 @@ def register(app: typer.Typer) -> None:
 
 
 def _with_server(paths: list[Path], server_type: str, model: str | None, api_key: str | None, options: dict):  # type: ignore[no-untyped-def]
-    """Start a local server for the run, judge, stop it."""
-    from nskit.servers import LaunchSpec, ServerProcess, get_server_type
-    from nskit.servers.process import free_port
-
-    if model is None:
-        from nskit.models.embedded import embedded_model_dir
-
-        model = str(embedded_model_dir())
+    """Start a local server for the run (the same flags `ns eval` uses here), judge, stop it."""
     from nskit.config.cluster import load_cluster_config
+    from nskit.models.default import ensure_converted, resolve_model
+    from nskit.servers.launch import start_cluster_server
 
-    launch = load_cluster_config("local").server_launch(server_type)  # the same flags `ns eval` uses here
-    spec = LaunchSpec(model=model, port=free_port(), extra_args=tuple(launch.args), env=launch.environment())
+    model = ensure_converted(resolve_model(model))
     log = paths[0].parent / "judge-server.log"
+    server = start_cluster_server(server_type, model, load_cluster_config("local"), log)
     typer.echo(f"starting a {server_type} server for {model} (log {log})")
-    with ServerProcess(get_server_type(server_type), spec, log, health_timeout=launch.health_timeout) as server:
-        return _judge(paths, server.base_url, None, api_key, options)
+    with server as running:
+        return _judge(paths, running.base_url, None, api_key, options)
 
 
 def _judge(paths: list[Path], base_url: str, model: str | None, api_key: str | None, options: dict):  # type: ignore[no-untyped-def]

@@ -30,27 +30,17 @@ def register(app: typer.Typer) -> None:
         """Start a server, print its address, and keep it up until Ctrl-C or SIGTERM."""
         import shlex
 
-        from nskit.cluster.local import terminate_on_sigterm
         from nskit.config.cluster import load_cluster_config
-        from nskit.pipeline.eval_plan import has_gpu
-        from nskit.servers import LaunchSpec, ServerProcess, get_server_type
-        from nskit.servers.process import free_port
+        from nskit.models.default import ensure_converted, resolve_model
+        from nskit.proc import terminate_on_sigterm
+        from nskit.servers.launch import start_cluster_server
 
         with user_errors():
             config = load_cluster_config(cluster, config_dir)
-            kind = get_server_type(server_type)
-            if model is None:
-                if has_gpu():
-                    raise ValueError("--model is required on a machine with a GPU")
-                from nskit.models.embedded import embedded_model_dir
-
-                model = str(embedded_model_dir())
-            launch = config.server_launch(server_type)
-            env = {**config.environment(), **launch.environment()}
-            spec = LaunchSpec(model=model, port=port or free_port(), gpus=server_gpus, nodes=server_nodes,
-                              extra_args=(*launch.args, *shlex.split(server_args)), env=env)
+            model = ensure_converted(resolve_model(model, server_gpus=server_gpus))
+            server = start_cluster_server(server_type, model, config, log_file.resolve(), gpus=server_gpus,
+                                          nodes=server_nodes, extra_args=shlex.split(server_args), port=port)
         terminate_on_sigterm()
-        server = ServerProcess(kind, spec, log_file.resolve(), health_timeout=launch.health_timeout)
         print(f"starting {server_type} server for {model} (log: {server.log_path})", flush=True)
         with server:
             print(f"server ready: {server.base_url}  (Ctrl-C to stop)", flush=True)

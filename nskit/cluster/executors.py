@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from nskit.cluster.options import RunOptions
 from nskit.config.cluster import ClusterConfig
+from nskit.errors import UserError
 from nskit.pipeline.plan import Plan
 
 
@@ -15,8 +16,9 @@ def run_local(plan: Plan, cluster: ClusterConfig, options: RunOptions) -> None:
         print(plan.describe())
         return
     if options.run_after:
-        raise ValueError("--run_after chains Slurm jobs; a local run already runs its steps in order")
-    from nskit.cluster.local import run_plan, terminate_on_sigterm
+        raise UserError("--run_after chains Slurm jobs; a local run already runs its steps in order")
+    from nskit.cluster.local import run_plan
+    from nskit.proc import terminate_on_sigterm
 
     terminate_on_sigterm()
     run_plan(plan, options.log_dir)
@@ -40,4 +42,4 @@ def get_executor(name: str) -> Callable[[Plan, ClusterConfig, RunOptions], None]
     try:
         return EXECUTORS[name]
     except KeyError:
-        raise ValueError(f"unknown executor {name!r}; known: {', '.join(sorted(EXECUTORS))}") from None
+        raise UserError(f"unknown executor {name!r}; known: {', '.join(sorted(EXECUTORS))}") from None

@@ -7,33 +7,22 @@ after the last one (and on any failure, Ctrl-C or SIGTERM). Each step's messages
 from __future__ import annotations
 
 import logging
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from types import FrameType
 
-from nskit.cluster.process import spawn_supervised, stop_supervised
+from nskit.proc import spawn_supervised, stop_supervised
 from nskit.pipeline.plan import Plan, Step, sandbox_address_arg
 from nskit.sandbox import SandboxProcess, SandboxStartError
-from nskit.servers import LaunchSpec, ServerProcess, get_server_type
-from nskit.servers.process import free_port
+from nskit.servers import ServerProcess
+from nskit.servers.launch import launch_server
 
 log = logging.getLogger(__name__)
 
 
 class StepFailed(RuntimeError):
     """A step exited non-zero."""
-
-
-def terminate_on_sigterm() -> None:
-    """Turn SIGTERM into SystemExit so that `finally` blocks tear servers and steps down."""
-
-    def handler(signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, handler)
 
 
 def run_step(
@@ -131,12 +120,7 @@ def start_server(plan: Plan, log_dir: Path) -> ServerProcess:
     request = plan.server
     if request is None:
         raise RuntimeError("plan has steps that need a server but no server request")
-    spec = LaunchSpec(
-        model=request.model, port=free_port(), gpus=request.gpus, nodes=request.nodes,
-        extra_args=tuple(request.args), env={**plan.env, **request.env},
-    )
-    server = ServerProcess(get_server_type(request.server_type), spec, log_dir / "server.log",
-                           health_timeout=request.health_timeout)
+    server = launch_server(request, log_dir / "server.log", base_env=plan.env)
     log.info("starting %s server for %s (log: %s)", request.server_type, request.model, server.log_path)
     started = time.monotonic()
     server.start()

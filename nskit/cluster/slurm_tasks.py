@@ -46,14 +46,12 @@ def log_dir() -> Path:
 
 def serve(request_json: str) -> int:
     """Rank 0 serves the model until the job ends; other ranks hold their node (see the module docstring)."""
-    from nskit.cluster.local import terminate_on_sigterm
-    from nskit.pipeline.plan import ServerRequest
-    from nskit.servers import LaunchSpec, ServerProcess, get_server_type
+    from nskit.proc import terminate_on_sigterm
+    from nskit.servers.launch import ServerRequest, launch_server
 
     request = ServerRequest(**json.loads(request_json))
     port = job_port()
     rank = int(os.environ.get("SLURM_PROCID", "0"))
-    kind = get_server_type(request.server_type)
     terminate_on_sigterm()
     if rank != 0:
         # The server types launch one process on the head node; a worker-side launch (e.g. a Ray worker) belongs in
@@ -61,10 +59,8 @@ def serve(request_json: str) -> int:
         print(f"server rank {rank}: node held for the server on the head node (port {port})", flush=True)
         while True:
             time.sleep(30)
-    spec = LaunchSpec(model=request.model, port=port, gpus=request.gpus, nodes=request.nodes,
-                      extra_args=tuple(request.args), env=request.env)
     job = os.environ.get("SLURM_JOB_ID", "local")
-    server = ServerProcess(kind, spec, log_dir() / f"server-{job}.log", health_timeout=request.health_timeout)
+    server = launch_server(request, log_dir() / f"server-{job}.log", port=port)
     print(f"starting {request.server_type} server for {request.model} on port {port} (log {server.log_path})",
           flush=True)
     with server:
@@ -104,7 +100,7 @@ def run_sandbox(request_json: str) -> int:
 
 def wait_healthy(url: str, timeout: float, what: str) -> None:
     """Block until `url` answers 200; TimeoutError naming `what` after `timeout` seconds."""
-    from nskit.servers.process import is_healthy
+    from nskit.proc import is_healthy
 
     deadline = time.monotonic() + timeout
     while not is_healthy(url):

@@ -17,10 +17,12 @@ from pydantic import (
     model_validator,
 )
 
+from nskit.errors import UserError
+
 PACKAGED_DIR = Path(__file__).resolve().parents[2] / "cluster_configs"
 
 
-class ClusterConfigError(ValueError):
+class ClusterConfigError(UserError):
     """A cluster config that is missing or invalid; the message names the file."""
 
 

@@ -8,10 +8,13 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from nskit.errors import UserError
+
+
 M = TypeVar("M", bound=BaseModel)
 
 
-class OverrideError(ValueError):
+class OverrideError(UserError):
     """A `++` override that is malformed or names a key the config does not have."""
 
 

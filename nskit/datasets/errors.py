@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from nskit.errors import UserError
 
-class DatasetError(Exception):
+
+class DatasetError(UserError):
     """Base class: preparing a benchmark failed; the message says what to do about it."""
 
 

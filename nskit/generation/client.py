@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import time
@@ -12,13 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from nskit.config.generation import InferenceConfig
+from nskit.errors import UserError
+from nskit.generation.errors import MalformedResponse, RequestFailed, ServerDown, status_kind
 from nskit.prompt.render import Prompt
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
+__all__ = ["ClientStats", "Completion", "MalformedResponse", "ModelClient", "RequestFailed", "RetryPolicy",
+           "ServerDown", "classify"]
 
 
 @dataclass
@@ -33,20 +37,6 @@ class Completion:
     logprobs: list[dict[str, Any]] | None = None
     stop_reason: str | int | None = None
     """What stopped it, when the server says (vLLM: the matched stop string or stop token id; None at EOS)."""
-
-
-class RequestFailed(Exception):
-    """A request that failed for good; `kind` says why (bad_request, server_error, connection, timeout, ...)."""
-
-    def __init__(self, kind: str, message: str, attempts: int, transient: bool) -> None:
-        super().__init__(f"{kind}: {message} (after {attempts} attempt(s))")
-        self.kind = kind
-        self.attempts = attempts
-        self.transient = transient
-
-
-class ServerDown(RuntimeError):
-    """Too many requests in a row failed for good: the server is clearly down."""
 
 
 @dataclass
@@ -86,25 +76,30 @@ def _retry_after(exc: Exception) -> float | None:
         return None  # an HTTP date: rare for model servers; fall back to our own backoff
 
 
-def classify(exc: Exception) -> tuple[str, bool]:
-    """Map an exception from the SDK to (kind, retryable)."""
+def classify(exc: Exception) -> tuple[str, bool] | None:
+    """(kind, retryable) of a transport, HTTP or malformed-response failure; None for anything else (a bug)."""
     import openai
 
+    if isinstance(exc, MalformedResponse):
+        return exc.kind, True
     if isinstance(exc, openai.APITimeoutError):
         return "timeout", True
     if isinstance(exc, openai.APIConnectionError):
         return "connection", True
     if isinstance(exc, openai.APIStatusError):
-        status = exc.status_code
-        if status == 429:
-            return "rate_limit", True
-        if status in RETRYABLE_STATUS:
-            return f"http_{status}", True
-        return f"http_{status}", False
-    if isinstance(exc, (ValueError, KeyError, IndexError, TypeError)):
-        # A malformed or truncated body from the server or a proxy: worth another try.
-        return "bad_response", True
-    raise exc
+        return status_kind(exc.status_code)
+    if isinstance(exc, openai.APIResponseValidationError):
+        return MalformedResponse.kind, True
+    return None
+
+
+async def transport(call: Awaitable[T]) -> T:
+    """Await one SDK call; a body that is not valid JSON becomes MalformedResponse (the SDK raises a bare
+    JSONDecodeError for it), everything else passes unchanged."""
+    try:
+        return await call
+    except json.JSONDecodeError as exc:
+        raise MalformedResponse(f"the server's answer is not valid JSON: {exc}") from exc
 
 
 class ModelClient:
@@ -142,11 +137,11 @@ class ModelClient:
         """The model name to send: the one given, else the first the server lists."""
         if self.model is None:
             try:
-                models, _ = await self._with_retries(self._client.models.list)
+                models, _ = await self._with_retries(lambda: transport(self._client.models.list()))
             except RequestFailed as exc:
                 if exc.transient:
                     raise ServerDown(f"cannot reach the server at {self.base_url} to list its models: {exc}") from exc
-                raise ValueError(f"server {self.base_url} refused to list its models: {exc}") from exc
+                raise UserError(f"server {self.base_url} refused to list its models: {exc}") from exc
             if not models.data:
                 raise RuntimeError(f"server {self.base_url} lists no models")
             self.model = models.data[0].id
@@ -184,8 +179,11 @@ class ModelClient:
                 return await call(), attempt
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - classify() re-raises anything it does not know
-                kind, retryable = classify(exc)
+            except Exception as exc:  # noqa: BLE001 - only what classify() knows is caught; the rest re-raised
+                known = classify(exc)
+                if known is None:
+                    raise
+                kind, retryable = known
                 if retryable and attempt <= self.retry.max_retries:
                     self.stats.retries += 1
                     self.stats.retry_reasons[kind] += 1
@@ -229,16 +227,16 @@ class ModelClient:
         if prompt.text is not None:
             if params.top_logprobs is not None:
                 common["logprobs"] = params.top_logprobs
-            response = await self._client.completions.create(prompt=prompt.text, **common)
-            choice = response.choices[0]
+            response = await transport(self._client.completions.create(prompt=prompt.text, **common))
+            choice = first_choice(response)
             text = choice.text
             logprobs = _completion_logprobs(choice.logprobs) if params.top_logprobs is not None else None
         else:
             if params.top_logprobs is not None:
                 common["logprobs"] = True
                 common["top_logprobs"] = params.top_logprobs
-            response = await self._client.chat.completions.create(messages=prompt.messages, **common)
-            choice = response.choices[0]
+            response = await transport(self._client.chat.completions.create(messages=prompt.messages, **common))
+            choice = first_choice(response)
             text = choice.message.content or ""
             logprobs = _chat_logprobs(choice.logprobs) if params.top_logprobs is not None else None
         usage = response.usage
@@ -250,6 +248,14 @@ class ModelClient:
             logprobs=logprobs,
             stop_reason=getattr(choice, "stop_reason", None),
         )
+
+
+def first_choice(response: Any) -> Any:
+    """The one choice of a completion response; MalformedResponse when the server sent none."""
+    choices = getattr(response, "choices", None)
+    if not choices:
+        raise MalformedResponse(f"the server's answer has no choices: {str(response)[:200]}")
+    return choices[0]
 
 
 def _chat_logprobs(logprobs: Any) -> list[dict[str, Any]] | None:

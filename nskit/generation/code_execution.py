@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from nskit.config.generation import GenerationConfig, InferenceConfig
+from nskit.errors import UserError
 from nskit.generation.client import Completion, ModelClient, RequestFailed, ServerDown
 from nskit.generation.code_format import (
     CodeTags,
@@ -251,7 +252,7 @@ class CodeExecutionStrategy:
 async def open_code_execution(settings: GenerationConfig) -> AsyncIterator[CodeExecutionStrategy]:
     """The code-execution strategy bound to `++sandbox_address`, checked to answer before anything is sent."""
     if not settings.sandbox_address:
-        raise ValueError(
+        raise UserError(
             "++code_execution=true needs a sandbox: give ++sandbox_address=URL (ns eval starts one; "
             "or run `ns sandbox --port 6000` and pass ++sandbox_address=http://127.0.0.1:6000)"
         )

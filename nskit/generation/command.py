@@ -11,12 +11,13 @@ from typing import Any
 
 from nskit.config.generation import SAMPLING_DEFAULTS, GenerationConfig, record_settings
 from nskit.config.overrides import build_config, parse_overrides
+from nskit.errors import UserError
 from nskit.generation.client import ModelClient, RetryPolicy
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.runner import RunSummary, run_jobs
 from nskit.generation.strategies import select_strategy
-from nskit.pipeline.chunks import Chunk
 from nskit.progress import progress
+from nskit.records.layout import Chunk
 from nskit.prompt.render import load_prompt_config, load_prompt_template
 
 log = logging.getLogger(__name__)
@@ -37,20 +38,6 @@ class GenerateRequest:
     rerun_done: bool = False
     retry_errors: bool = False
     overrides: list[str] = field(default_factory=list)
-
-
-def parse_chunk_labels(text: str) -> list[Chunk]:
-    """`gsm8k:greedy,gsm8k:rs3` -> chunks (the form `ns eval` passes to its generation steps)."""
-    chunks = []
-    for label in filter(None, (part.strip() for part in text.split(","))):
-        name, _, kind = label.rpartition(":")
-        if kind == "greedy" and name:
-            chunks.append(Chunk(name, None))
-        elif kind.startswith("rs") and kind[2:].isdigit() and name:
-            chunks.append(Chunk(name, int(kind[2:])))
-        else:
-            raise ValueError(f"bad chunk {label!r}: expected BENCHMARK:greedy or BENCHMARK:rsSEED")
-    return chunks
 
 
 CODE_EXECUTION_PROMPT = "tir/math"
@@ -92,28 +79,28 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
     jobs = []
     if request.input_file is not None:
         if request.output_file is None:
-            raise ValueError("--input_file needs --output_file")
+            raise UserError("--input_file needs --output_file")
         config = chunk_config(overrides, None, "generic/math")
         jobs.append(make_job(config, request.input_file, request.output_file, model))
     if request.chunks:
         from nskit.datasets import ensure_prepared, get_benchmark
 
         if request.output_dir is None:
-            raise ValueError("--chunks needs --output_dir")
+            raise UserError("--chunks needs --output_dir")
         for chunk in request.chunks:
             benchmark = get_benchmark(chunk.benchmark)
             data_file = ensure_prepared(chunk.benchmark, request.data_dir)
             config = chunk_config(overrides, chunk.seed, benchmark.prompt_config)
             jobs.append(make_job(config, data_file, chunk.output_file(request.output_dir), model))
     if not jobs:
-        raise ValueError("nothing to generate: give --input_file/--output_file or --chunks")
+        raise UserError("nothing to generate: give --input_file/--output_file or --chunks")
     return jobs
 
 
 async def generate_async(request: GenerateRequest) -> RunSummary:
     """Run generation against `request.server_address`."""
     if request.server_address is None:
-        raise ValueError("no server: give --server_address, or use `ns eval` / --server_type vllm to start one")
+        raise UserError("no server: give --server_address, or use `ns eval` / --server_type vllm to start one")
     overrides = parse_overrides(request.overrides)
     settings = build_config(GenerationConfig, overrides)
     client = ModelClient(

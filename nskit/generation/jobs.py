@@ -16,7 +16,7 @@ from nskit.records import RecordFileError, iter_numbered
 
 @dataclass
 class GenerationJob:
-    """Generate one output file (greedy `output.jsonl` or one seed `output-rs{seed}.jsonl`)."""
+    """Generate one output file (greedy or one seed: a `records.layout.Chunk`)."""
 
     input_file: Path
     output_file: Path

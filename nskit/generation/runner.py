@@ -25,7 +25,7 @@ from nskit.generation.client import (
 )
 from nskit.generation.jobs import GenerationJob
 from nskit.prompt.render import build_prompt
-from nskit.records import PartialOutput, RecordFileError, iter_jsonl
+from nskit.records import PartialOutput, RecordFileError, iter_jsonl, schema
 
 log = logging.getLogger(__name__)
 
@@ -128,14 +128,14 @@ async def default_strategy(client: ModelClient, job: GenerationJob, record: dict
     prompt = build_prompt(record, job.prompt_config, job.template, job.system_message)
     completion: Completion = await client.generate(prompt, job.inference)
     fields: dict[str, Any] = {
-        "generation": completion.text,
-        "finish_reason": completion.finish_reason,
-        "num_input_tokens": completion.prompt_tokens,
-        "num_generated_tokens": completion.completion_tokens,
-        "num_retries": completion.retries,
+        schema.GENERATION: completion.text,
+        schema.FINISH_REASON: completion.finish_reason,
+        schema.NUM_INPUT_TOKENS: completion.prompt_tokens,
+        schema.NUM_GENERATED_TOKENS: completion.completion_tokens,
+        schema.NUM_RETRIES: completion.retries,
     }
     if completion.logprobs is not None:
-        fields["logprobs"] = completion.logprobs
+        fields[schema.LOGPROBS] = completion.logprobs
     return fields
 
 
@@ -191,17 +191,17 @@ async def run_jobs(
                 fields = await strategy(client, state.job, record)
                 error = None
             except RequestFailed as exc:
-                fields, error = {"generation": "", "num_generated_tokens": 0}, str(exc)
+                fields, error = {schema.GENERATION: "", schema.NUM_GENERATED_TOKENS: 0}, str(exc)
             finished = now()
-            out = {**record, **fields, "generation_start_time": started, "generation_end_time": finished,
-                   "generation_time": finished - started}
+            out = {**record, **fields, schema.GENERATION_START_TIME: started, schema.GENERATION_END_TIME: finished,
+                   schema.GENERATION_TIME: finished - started}
             summary.requested += 1
             if error is not None:
-                out["error"] = error
+                out[schema.ERROR] = error
                 summary.errors += 1
                 held_failures.append((state, position, out))
                 continue
-            summary.generated_tokens += out.get("num_generated_tokens") or 0
+            summary.generated_tokens += out.get(schema.NUM_GENERATED_TOKENS) or 0
             while held_failures:
                 persist(*held_failures.pop(0))
             persist(state, position, out)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nskit.errors import UserError
+
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _ANSWER_IS = re.compile(
     r"^.*(?:final answer|the answer)\s*(?:is|:)\s*[:\-]?\s*(.+?)\s*$",
@@ -61,7 +63,7 @@ def get_extraction(extraction: str | Extraction) -> Extraction:
     try:
         return EXTRACTIONS[extraction]
     except KeyError:
-        raise ValueError(f"unknown extraction {extraction!r}; known: {', '.join(EXTRACTIONS)}") from None
+        raise UserError(f"unknown extraction {extraction!r}; known: {', '.join(EXTRACTIONS)}") from None
 
 
 def extract_answer(text: str | None, extraction: str | Extraction = "boxed") -> str | None:

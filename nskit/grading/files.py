@@ -18,9 +18,9 @@ from typing import Any
 from nskit.grading.equality import quick_equal
 from nskit.grading.extraction import Extraction, extract_answer, get_extraction
 from nskit.grading.pool import Outcome, WorkerPool
-from nskit.records import Record, RecordFileError, read_jsonl, write_jsonl
+from nskit.records import Record, RecordFileError, read_jsonl, schema, write_jsonl
 
-ERROR_KEY = "grading_error"
+ERROR_KEY = schema.GRADING_ERROR
 
 
 @dataclass
@@ -129,8 +129,8 @@ def grade_files(
 
 
 def _write_verdict(record: Record, predicted: str | None, outcome: Outcome, summary: GradeSummary) -> None:
-    record["predicted_answer"] = predicted
-    record["symbolic_correct"] = bool(outcome.ok and outcome.value)
+    record[schema.PREDICTED_ANSWER] = predicted
+    record[schema.SYMBOLIC_CORRECT] = bool(outcome.ok and outcome.value)
     if outcome.ok:
         record.pop(ERROR_KEY, None)
     else:
@@ -138,7 +138,7 @@ def _write_verdict(record: Record, predicted: str | None, outcome: Outcome, summ
         summary.errors += 1
         summary.timeouts += outcome.timed_out
     summary.records += 1
-    summary.correct += record["symbolic_correct"]
+    summary.correct += record[schema.SYMBOLIC_CORRECT]
     summary.no_answer += predicted is None
 
 

@@ -22,9 +22,9 @@ from nskit.config.generation import InferenceConfig
 from nskit.generation.client import ModelClient, RequestFailed
 from nskit.judge.verdict import NO_TEXT, YES_TEXT, parse_verdict
 from nskit.prompt.render import Prompt, PromptConfig
-from nskit.records import PartialOutput, Record, RecordFileError, read_jsonl
+from nskit.records import PartialOutput, Record, RecordFileError, read_jsonl, schema
 
-JUDGE_FIELDS = ("judgement", "judge_correct", "judge_error", "judge_no_verdict")
+JUDGE_FIELDS = schema.JUDGE_FIELDS
 
 
 @dataclass
@@ -72,11 +72,11 @@ class JudgeReport:
 
 
 def _tally(report: JudgeReport, record: Record) -> None:
-    if record.get("judge_error") is not None:
+    if record.get(schema.JUDGE_ERROR) is not None:
         return
-    if record.get("judge_no_verdict") is not None:
+    if record.get(schema.JUDGE_NO_VERDICT) is not None:
         report.no_verdict += 1
-    elif record.get("judge_correct"):
+    elif record.get(schema.JUDGE_CORRECT):
         report.yes += 1
     else:
         report.no += 1
@@ -88,11 +88,11 @@ def _clean(record: Record) -> Record:
 
 def decide_without_request(record: Record) -> Record | None:
     """The judged record when no request is needed (no prediction: No; same string as expected: Yes)."""
-    predicted = record.get("predicted_answer")
+    predicted = record.get(schema.PREDICTED_ANSWER)
     if predicted is None:
-        return {**_clean(record), "judgement": NO_TEXT, "judge_correct": False}
-    if str(predicted).strip() == str(record.get("expected_answer")).strip():
-        return {**_clean(record), "judgement": YES_TEXT, "judge_correct": True}
+        return {**_clean(record), schema.JUDGEMENT: NO_TEXT, schema.JUDGE_CORRECT: False}
+    if str(predicted).strip() == str(record.get(schema.EXPECTED_ANSWER)).strip():
+        return {**_clean(record), schema.JUDGEMENT: YES_TEXT, schema.JUDGE_CORRECT: True}
     return None
 
 
@@ -187,13 +187,14 @@ class FileJudge:
                 completion = await self.client.generate(Prompt(messages=messages), self.settings.inference)
             except RequestFailed as exc:
                 self.report.failures.append(f"{path.name} record {position + 1}: {exc}")
-                return {**_clean(record), "judgement": None, "judge_correct": False, "judge_error": str(exc)}
+                return {**_clean(record), schema.JUDGEMENT: None, schema.JUDGE_CORRECT: False,
+                        schema.JUDGE_ERROR: str(exc)}
             finally:
                 self.report.requests += 1
         self.report.prompt_tokens += completion.prompt_tokens or 0
         self.report.completion_tokens += completion.completion_tokens or 0
         verdict = parse_verdict(completion.text)
-        judged = {**_clean(record), "judgement": completion.text, "judge_correct": verdict.correct}
+        judged = {**_clean(record), schema.JUDGEMENT: completion.text, schema.JUDGE_CORRECT: verdict.correct}
         if verdict.verdict is None:
-            judged["judge_no_verdict"] = verdict.reason
+            judged[schema.JUDGE_NO_VERDICT] = verdict.reason
         return judged

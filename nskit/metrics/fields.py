@@ -11,8 +11,9 @@ from typing import Any
 
 from nskit.judge.verdict import parse_verdict
 from nskit.metrics.reader import MetricFields
+from nskit.records import schema
 
-COLUMNS = ("symbolic_correct", "judge_correct", "both_correct", "any_correct")
+COLUMNS = (schema.SYMBOLIC_CORRECT, schema.JUDGE_CORRECT, "both_correct", "any_correct")
 """Correctness columns, in this order everywhere in the metrics."""
 
 JUDGE_COLUMNS = frozenset(COLUMNS[1:])

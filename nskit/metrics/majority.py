@@ -18,7 +18,6 @@ now stale `judgement`/`judge_correct`/`judge_error` (rerun the judge).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from nskit.metrics.fields import problem_identity
-from nskit.records import Record, RecordFileError, iter_numbered, write_jsonl
+from nskit.records import Record, RecordFileError, iter_numbered, schema, write_jsonl
+from nskit.records.layout import seed_of
 
-_SEED = re.compile(r"-rs(\d+)\.jsonl$")
-_STALE_JUDGE = ("judgement", "judge_correct", "judge_error")
-ORIGINAL_KEY = "predicted_answer_before_majority"
+_STALE_JUDGE = (schema.JUDGEMENT, schema.JUDGE_CORRECT, schema.JUDGE_ERROR)
+ORIGINAL_KEY = schema.PREDICTED_ANSWER_BEFORE_MAJORITY
 
 
 @dataclass(frozen=True)
@@ -65,10 +64,10 @@ class FillReport:
 
 
 def order_by_seed(paths: Sequence[Path]) -> list[Path]:
-    """Seed files in seed-number order when every name is `...-rs<N>.jsonl`, else as given."""
-    seeds = [_SEED.search(p.name) for p in paths]
-    if all(seeds):
-        return [p for _, p in sorted(zip((int(m.group(1)) for m in seeds), paths))]  # type: ignore[union-attr]
+    """Seed files in seed-number order when every name carries a seed (`records.layout.seed_of`), else as given."""
+    seeds = [seed_of(p) for p in paths]
+    if all(seed is not None for seed in seeds):
+        return [p for _, p in sorted(zip(seeds, paths))]  # type: ignore[type-var]
     return list(paths)
 
 
@@ -127,7 +126,7 @@ def _filled(record: Record, file_index: int, majority: Majority, fill_key: str, 
         return record
     new = dict(record)
     new[fill_key] = majority.answer
-    new["majority_votes"], new["total_votes"] = majority.votes, files
+    new[schema.MAJORITY_VOTES], new[schema.TOTAL_VOTES] = majority.votes, files
     own = majority.class_of[file_index]
     if fill_key in ("predicted_answer", "expected_answer") and record.get(fill_key) != majority.answer:
         for key in _STALE_JUDGE:  # the judgement was about the old pair of answers

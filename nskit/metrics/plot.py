@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from nskit.errors import UserError
 from nskit.metrics.rows import printed_ks
 from nskit.metrics.summary import BenchmarkResult
+from nskit.records.layout import SEED_FILE_GLOB
 
 _METRICS = (("majority", "majority@k"), ("pass", "pass@k"))
 _COLUMNS = (("symbolic_correct", "-"), ("judge_correct", "--"))
@@ -24,7 +26,7 @@ def build_figure(results: list[BenchmarkResult]) -> Any:
 
     plotted = [r for r in results if r.seeds]
     if not plotted:
-        raise ValueError("nothing to plot: no benchmark has seed files (output-rs*.jsonl)")
+        raise UserError(f"nothing to plot: no benchmark has seed files ({SEED_FILE_GLOB})")
     figure = Figure(figsize=(5.5 * len(plotted), 4.2), layout="constrained")
     axes = figure.subplots(1, len(plotted), squeeze=False)[0]
     for ax, result in zip(axes, plotted):

@@ -104,7 +104,7 @@ def count_files(root: Path) -> int:
 def summarize_benchmark(
     found: BenchmarkFiles, *, max_seq_len: int | None = None, on_file: Callable[[Path], None] | None = None
 ) -> BenchmarkResult:
-    """Rows of one benchmark: `greedy` from output.jsonl, the seed rows from output-rs*.jsonl."""
+    """Rows of one benchmark: `greedy` from the greedy file, the seed rows from the seed files."""
     result = BenchmarkResult(name=found.name, seeds=len(found.seeds))
     if found.greedy is not None:
         greedy = SeedAggregator(max_seq_len)

@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from nskit.errors import UserError
+
 log = logging.getLogger(__name__)
 
 Converter = Callable[[Path, Path, str], None]
@@ -54,5 +56,5 @@ def convert(convert_from: str, convert_to: str, input_model: Path, output_model:
     converter = CONVERTERS.get((convert_from, convert_to))
     if converter is None:
         known = ", ".join(f"{a}->{b}" for a, b in CONVERTERS)
-        raise ValueError(f"no converter from {convert_from!r} to {convert_to!r}; available: {known}")
+        raise UserError(f"no converter from {convert_from!r} to {convert_to!r}; available: {known}")
     converter(input_model, output_model, dtype)

@@ -1,31 +1,9 @@
-"""`--benchmarks gsm8k:4,math-500:0` -> the output files to generate (benchmark x seed chunks)."""
+"""`--benchmarks gsm8k:4,math-500:0` -> the output files to generate (benchmark x seed chunks, see records.layout)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """One output file: greedy (`seed is None`) or one sampled seed of one benchmark."""
-
-    benchmark: str
-    seed: int | None
-
-    def output_file(self, output_dir: Path) -> Path:
-        """`<output_dir>/eval-results/<benchmark>/output.jsonl` or `output-rs{seed}.jsonl`."""
-        name = "output.jsonl" if self.seed is None else f"output-rs{self.seed}.jsonl"
-        return benchmark_dir(output_dir, self.benchmark) / name
-
-    def label(self) -> str:
-        """Short name for logs and job names."""
-        return f"{self.benchmark}:{'greedy' if self.seed is None else f'rs{self.seed}'}"
-
-
-def benchmark_dir(output_dir: Path, benchmark: str) -> Path:
-    """Where one benchmark's output files go."""
-    return output_dir / "eval-results" / benchmark
+from nskit.errors import UserError
+from nskit.records.layout import Chunk
 
 
 def parse_benchmarks(spec: str) -> list[tuple[str, int]]:
@@ -38,12 +16,12 @@ def parse_benchmarks(spec: str) -> list[tuple[str, int]]:
         try:
             seeds = int(count) if count else 0
         except ValueError:
-            raise ValueError(f"bad benchmark entry {entry!r}: expected NAME or NAME:SEEDS (e.g. gsm8k:4)") from None
+            raise UserError(f"bad benchmark entry {entry!r}: expected NAME or NAME:SEEDS (e.g. gsm8k:4)") from None
         if not name or seeds < 0:
-            raise ValueError(f"bad benchmark entry {entry!r}: expected NAME or NAME:SEEDS (e.g. gsm8k:4)")
+            raise UserError(f"bad benchmark entry {entry!r}: expected NAME or NAME:SEEDS (e.g. gsm8k:4)")
         result.append((name, seeds))
     if not result:
-        raise ValueError("no benchmarks given (e.g. --benchmarks=gsm8k:4,math-500:0)")
+        raise UserError("no benchmarks given (e.g. --benchmarks=gsm8k:4,math-500:0)")
     return result
 
 
@@ -73,7 +51,7 @@ def split_evenly(chunks: list[Chunk], num_jobs: int) -> list[list[Chunk]]:
     if num_jobs == -1 or num_jobs >= len(chunks):
         return [[c] for c in chunks]
     if num_jobs < 1:
-        raise ValueError(f"--num_jobs must be >= 1 or -1, got {num_jobs}")
+        raise UserError(f"--num_jobs must be >= 1 or -1, got {num_jobs}")
     groups: list[list[Chunk]] = [[] for _ in range(num_jobs)]
     for index, chunk in enumerate(chunks):
         groups[index % num_jobs].append(chunk)

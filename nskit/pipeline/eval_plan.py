@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nskit.config.cluster import ClusterConfig
 from nskit.grading.choice import CODE_EXTRACTION
-from nskit.pipeline.chunks import Chunk, benchmark_dir, expand_chunks, split_evenly
-from nskit.pipeline.plan import Plan, SandboxRequest, ServerRequest, Step
+from nskit.errors import UserError
+from nskit.models.default import resolve_model
+from nskit.pipeline.chunks import expand_chunks, split_evenly
+from nskit.pipeline.plan import Plan, SandboxRequest, Step
+from nskit.records.layout import Chunk, chunk_labels, outputs_pattern
+from nskit.servers.launch import server_request
 
 MAX_SANDBOX_SESSIONS = 128
 """Upper bound on live sandbox sessions (one interpreter each, tens of MB) whatever the request concurrency."""
@@ -39,36 +42,28 @@ class EvalRequest:
     expname: str = "eval"
 
 
-def has_gpu() -> bool:
-    """True when an NVIDIA GPU is visible (decides whether the embedded CPU default applies)."""
-    return Path("/dev/nvidia0").exists() or (shutil.which("nvidia-smi") is not None and Path("/proc/driver/nvidia").exists())
+def convert_default_model_step(model: str) -> list[Step]:
+    """A `ns convert` step when `model` is the embedded SmolLM2 and the cache does not hold it converted yet."""
+    from nskit.models.default import needs_conversion
+    from nskit.models.embedded import embedded_gguf
 
-
-def default_model_steps() -> tuple[str, list[Step]]:
-    """The embedded SmolLM2 as a HF folder, with a `ns convert` step when the cache does not hold it yet."""
-    from nskit.models.embedded import embedded_gguf, embedded_model_target
-
-    target = embedded_model_target()
-    if (target / "config.json").is_file():
-        return str(target), []
-    step = Step(
+    if not needs_conversion(model):
+        return []
+    return [Step(
         name="convert-default-model",
         argv=["convert", "--convert_from", "gguf", "--convert_to", "hf",
-              "--input_model", str(embedded_gguf()), "--output_model", str(target)],
-        outputs=[str(target / "config.json")],
-    )
-    return str(target), [step]
+              "--input_model", str(embedded_gguf()), "--output_model", model],
+        outputs=[str(Path(model) / "config.json")],
+    )]
 
 
 def build_eval_plan(request: EvalRequest) -> Plan:
     """The steps of one `ns eval` run, in order."""
     steps: list[Step] = []
     model = request.model
-    if model is None and request.server_address is None:
-        if has_gpu():
-            raise ValueError("--model is required on a machine with a GPU (the embedded default is for CPU-only runs)")
-        model, convert_steps = default_model_steps()
-        steps += convert_steps
+    if request.server_address is None:
+        model = resolve_model(model, server_gpus=request.server_gpus)
+        steps += convert_default_model_step(model)
     names = list(dict.fromkeys(name for name, _ in request.benchmarks))
     from nskit.datasets import get_benchmark
 
@@ -80,7 +75,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
 
     chunks = expand_chunks(request.benchmarks, skip_greedy=request.skip_greedy, starting_seed=request.starting_seed)
     if not chunks:
-        raise ValueError("nothing to generate: --skip_greedy with no seeds (use e.g. gsm8k:4)")
+        raise UserError("nothing to generate: --skip_greedy with no seeds (use e.g. gsm8k:4)")
     sandbox = sandbox_request(request.overrides)
     generate_names = []
     for index, group in enumerate(split_evenly(chunks, request.num_jobs)):
@@ -94,7 +89,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
             outputs=[str(c.output_file(request.output_dir)) for c in group],
         ))
     for bench in names:
-        files = str(benchmark_dir(request.output_dir, bench) / "output*.jsonl")
+        files = outputs_pattern(request.output_dir, bench)
         extraction = get_benchmark(bench).extraction
         argv = ["grade", "--input_files", files, "--extraction", extraction]
         runs_code = extraction == CODE_EXTRACTION
@@ -106,12 +101,8 @@ def build_eval_plan(request: EvalRequest) -> Plan:
                       after=[s.name for s in steps if s.name.startswith("grade-")]))
     server = None
     if request.server_address is None:
-        launch = request.cluster.server_launch(request.server_type)
-        env = launch.environment()
-        server = ServerRequest(
-            server_type=request.server_type, model=str(model), gpus=request.server_gpus, nodes=request.server_nodes,
-            args=[*launch.args, *request.server_args], env=env, health_timeout=launch.health_timeout,
-        )
+        server = server_request(request.server_type, str(model), request.cluster, gpus=request.server_gpus,
+                                nodes=request.server_nodes, extra_args=request.server_args)
     return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox)
 
 
@@ -141,7 +132,7 @@ def code_grading(argv: list[str], overrides: list[str], sandbox: SandboxRequest 
 
 def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None) -> list[str]:
     """`ns generate` for a group of chunks; the executor adds --server_address when it starts the server."""
-    argv = ["generate", "--chunks", ",".join(c.label() for c in chunks), "--output_dir", str(request.output_dir)]
+    argv = ["generate", "--chunks", chunk_labels(chunks), "--output_dir", str(request.output_dir)]
     if request.data_dir:
         argv += ["--data_dir", str(request.data_dir)]
     if model:

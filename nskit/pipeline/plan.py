@@ -5,18 +5,9 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 
+from nskit.servers.launch import ServerRequest
 
-@dataclass
-class ServerRequest:
-    """The server the steps that `needs_server` talk to."""
-
-    server_type: str
-    model: str
-    gpus: int | None = None
-    nodes: int = 1
-    args: list[str] = field(default_factory=list)
-    env: dict[str, str] = field(default_factory=dict)
-    health_timeout: float = 900.0
+__all__ = ["Plan", "SandboxRequest", "ServerRequest", "Step", "sandbox_address_arg"]
 
 
 @dataclass

@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from nskit.errors import UserError
+
 CONFIG_DIR = Path(__file__).parent / "configs"
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "prompt_templates"
 
@@ -104,7 +106,7 @@ def _resolve(name_or_path: str, directory: Path, kind: str) -> Path:
 def _load_yaml(path: Path) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping at the top level")
+        raise UserError(f"{path}: expected a mapping at the top level")
     return data
 
 
@@ -114,7 +116,7 @@ def load_prompt_config(name_or_path: str) -> PromptConfig:
     try:
         return PromptConfig.model_validate(_load_yaml(path))
     except ValueError as exc:
-        raise ValueError(f"{path}: {exc}") from None
+        raise UserError(f"{path}: {exc}") from None
 
 
 def load_prompt_template(name_or_path: str) -> PromptTemplate:
@@ -123,7 +125,7 @@ def load_prompt_template(name_or_path: str) -> PromptTemplate:
     try:
         return PromptTemplate.model_validate(_load_yaml(path))
     except ValueError as exc:
-        raise ValueError(f"{path}: {exc}") from None
+        raise UserError(f"{path}: {exc}") from None
 
 
 def build_prompt(

@@ -1,5 +1,6 @@
 """The only code that reads and writes data and output files: JSONL streaming, atomic replace, resume state."""
 
+from nskit.records import layout, schema
 from nskit.records.atomic import atomic_write_bytes, atomic_write_text, atomic_writer
 from nskit.records.errors import RecordFileError
 from nskit.records.jsonl import (
@@ -10,7 +11,8 @@ from nskit.records.jsonl import (
     read_jsonl,
     write_jsonl,
 )
-from nskit.records.partial import POSITION_KEY, PartialOutput, partial_path
+from nskit.records.layout import partial_path
+from nskit.records.partial import POSITION_KEY, PartialOutput
 
 __all__ = [
     "POSITION_KEY",
@@ -23,7 +25,9 @@ __all__ = [
     "dumps",
     "iter_jsonl",
     "iter_numbered",
+    "layout",
     "partial_path",
     "read_jsonl",
+    "schema",
     "write_jsonl",
 ]

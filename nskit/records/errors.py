@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nskit.errors import UserError
 
-class RecordFileError(ValueError):
+
+class RecordFileError(UserError):
     """A data or output file that cannot be used as it is (malformed line, missing field, bad encoding)."""
 
     def __init__(self, path: str | Path, line: int | None, message: str) -> None:

@@ -1,6 +1,6 @@
 """The resumable partial file that lives beside a final output file while work is in progress.
 
-Layout (NeMo-Skills compatible): finished records are appended to `<final>-async`, each with `_async_position`
+Layout (NeMo-Skills compatible, names in `records.layout`): finished records are appended to `<final>-async`, each with `_async_position`
 (its input line index). A `kill -9` can at worst leave a torn last line, which is cut off when the file is
 reopened (a complete last record that only lacks its newline keeps it). When every position is present, the records are written to `<final>` in input order by atomic rename
 and the partial file is removed. A sidecar `<final>-async.meta.json` remembers the settings the partial was made
@@ -18,13 +18,9 @@ from typing import Any
 from nskit.records.atomic import atomic_write_text
 from nskit.records.errors import RecordFileError
 from nskit.records.jsonl import Record, dumps, iter_numbered, parse_line, write_jsonl
+from nskit.records.layout import meta_path, partial_path
 
 POSITION_KEY = "_async_position"
-
-
-def partial_path(final: Path) -> Path:
-    """Where the in-progress records of `final` live."""
-    return final.with_name(final.name + "-async")
 
 
 class PartialOutput:
@@ -33,7 +29,7 @@ class PartialOutput:
     def __init__(self, final: str | Path, fingerprint: dict[str, Any] | None = None, *, path: Path | None = None) -> None:
         self.final = Path(final)
         self.path = path if path is not None else partial_path(self.final)  # another job's store beside the same file
-        self.meta_path = self.path.with_name(self.path.name + ".meta.json")
+        self.meta_path = meta_path(self.path)
         self.fingerprint = fingerprint or {}
         self._fd: int | None = None
 

@@ -3,6 +3,7 @@
 Public API (see docs/sandbox.md):
 - ``SandboxClient(base_url).execute(code, session_id=None, timeout=None) -> ExecutionResult`` (async)
 - ``SandboxClient(base_url).run_tests(code, tests, timeout=None) -> CodeVerdict`` (async; code benchmarks)
+- ``judge.grade_code_files(paths, sandbox_address=None, timeout=10.0)``: the execution judge of code benchmarks
 - ``SandboxProcess(port=0, args=...)``: context manager that runs the service as a child process
 - ``ExecutionResult``, ``SandboxConfig``, ``SandboxUnavailable``, ``SandboxError``, ``SandboxStartError``
 """

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -15,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import IO, Self
 
-from nskit.cluster.supervise import set_parent_death_signal
+from nskit.proc import log_tail, start_in_group, stop_group
 from nskit.sandbox.config import READY_PREFIX
 
 
@@ -66,11 +65,8 @@ class SandboxProcess:
             os.close(handle)
         self._log = open(self.log_path, "a", encoding="utf-8")  # noqa: SIM115 - the child writes it until stop()
         argv = [self.python, "-m", "nskit.sandbox.server", "--host", self.host, "--port", str(self.port), *self.args]
-        self._proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.DEVNULL, text=True, env=self.env,
-            # PDEATHSIG gives the service SIGTERM when we die; it then kills its sandboxes. prctl only, no locks taken.
-            start_new_session=True, preexec_fn=set_parent_death_signal,  # noqa: PLW1509
-        )
+        # PDEATHSIG gives the service SIGTERM when we die; it then kills its sandboxes.
+        self._proc = start_in_group(argv, stdout=subprocess.PIPE, stderr=self._log, text=True, env=self.env)
         try:
             self.base_url = self._wait_ready()
             self._wait_healthy()
@@ -110,32 +106,16 @@ class SandboxProcess:
         if body.get("status") != "ok":
             raise SandboxStartError(f"sandbox /health answered {body}")
 
-    def _log_tail(self, limit: int = 4000) -> str:
-        if self.log_path is None or not os.path.exists(self.log_path):
-            return "(no log)"
-        with open(self.log_path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()[-limit:] or "(empty log)"
+    def _log_tail(self) -> str:
+        return log_tail(self.log_path)
 
     def stop(self, grace: float = 10.0) -> None:
         """SIGTERM the service's process group, SIGKILL after ``grace`` seconds; idempotent."""
-        proc = self._proc
-        if proc is not None and proc.poll() is None:
-            self._signal_group(signal.SIGTERM)
-            try:
-                proc.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                self._signal_group(signal.SIGKILL)
-                proc.wait()
+        if self._proc is not None:
+            stop_group(self._proc, grace)
         if self._log is not None:
             self._log.close()
             self._log = None
-
-    def _signal_group(self, sig: int) -> None:
-        assert self._proc is not None
-        try:
-            os.killpg(self._proc.pid, sig)
-        except ProcessLookupError:
-            pass  # the group is already gone, which is what we want
 
     def __enter__(self) -> Self:
         return self.start()

@@ -6,6 +6,8 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from nskit.errors import UserError
+
 
 @dataclass(frozen=True)
 class LaunchSpec:
@@ -58,5 +60,5 @@ def get_server_type(name: str) -> ServerType:
     if name not in _REGISTRY and name in _MODULES:
         importlib.import_module(_MODULES[name])
     if name not in _REGISTRY:
-        raise ValueError(f"unknown server type {name!r}; known: {', '.join(server_types())}")
+        raise UserError(f"unknown server type {name!r}; known: {', '.join(server_types())}")
     return _REGISTRY[name]

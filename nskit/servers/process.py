@@ -2,47 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from nskit.cluster.process import spawn_supervised, stop_supervised
+from nskit.proc import is_healthy, log_tail, spawn_supervised, stop_supervised
 from nskit.servers.base import LaunchSpec, ServerType
 
 
 class ServerError(RuntimeError):
     """The server did not come up (exited, or not healthy in time); the message carries its log tail."""
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-def log_tail(path: Path, lines: int = 40) -> str:
-    """The last lines of a log file, for error messages."""
-    if not path.exists():
-        return "(no log written)"
-    with open(path, "rb") as handle:
-        handle.seek(0, 2)
-        handle.seek(max(0, handle.tell() - 64_000))
-        text = handle.read().decode("utf-8", errors="replace")
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def is_healthy(url: str, timeout: float = 5.0) -> bool:
-    """True when `url` answers 200."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
 
 
 class ServerProcess:

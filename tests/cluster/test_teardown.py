@@ -41,7 +41,7 @@ def server_below(process) -> bool:
             cmdline = " ".join(proc.cmdline())
         except psutil.NoSuchProcess:
             continue
-        if "vllm.entrypoints" in cmdline and "nskit.cluster.supervise" not in cmdline:
+        if "vllm.entrypoints" in cmdline and "nskit.proc.supervise" not in cmdline:
             return True
     return False
 

@@ -47,16 +47,15 @@ def serial_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield address
         return
     from nskit.models.embedded import embedded_model_dir
-    from nskit.servers import LaunchSpec, ServerProcess, get_server_type
-    from nskit.servers.process import free_port
+    from nskit.servers.launch import ServerRequest, launch_server
 
-    spec = LaunchSpec(
-        model=str(embedded_model_dir()), port=free_port(),
-        extra_args=("--enforce-eager", "--max-model-len", "2048", "--max-num-seqs", "1", "--no-enable-prefix-caching"),
+    request = ServerRequest(
+        "vllm", str(embedded_model_dir()), health_timeout=600,
+        args=["--enforce-eager", "--max-model-len", "2048", "--max-num-seqs", "1", "--no-enable-prefix-caching"],
         env={"VLLM_CPU_KVCACHE_SPACE": "1"},
     )
     log = tmp_path_factory.mktemp("serial-vllm") / "server.log"
-    with ServerProcess(get_server_type("vllm"), spec, log, health_timeout=600) as server:
+    with launch_server(request, log) as server:
         yield server.base_url
 
 

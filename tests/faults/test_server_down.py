@@ -103,7 +103,7 @@ def proxy_processes(tag: str) -> list[psutil.Process]:
     found = []
     for proc in psutil.process_iter(["cmdline"]):
         cmdline = proc.info["cmdline"] or []
-        if any(part.endswith("proxy.py") for part in cmdline) and tag in cmdline and "nskit.cluster.supervise" not in cmdline[1:3]:
+        if any(part.endswith("proxy.py") for part in cmdline) and tag in cmdline and "nskit.proc.supervise" not in cmdline[1:3]:
             found.append(proc)
     return found
 

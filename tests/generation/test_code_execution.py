@@ -240,7 +240,7 @@ def test_long_output_is_cut_for_the_model_and_on_the_step(sandbox_url: str) -> N
 
 
 def test_sandbox_failure_is_recorded_on_the_step_with_the_reason() -> None:
-    from nskit.servers.process import free_port
+    from nskit.proc import free_port
 
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     config = GenerationConfig(code_execution=True, sandbox_address=dead)
@@ -311,7 +311,7 @@ def test_many_problems_concurrently_each_in_its_own_session(sandbox_url: str, tm
 def test_a_streak_of_sandbox_failures_aborts_the_run() -> None:
     from dataclasses import replace
 
-    from nskit.servers.process import free_port
+    from nskit.proc import free_port
 
     dead = f"http://127.0.0.1:{free_port()}"
     config = GenerationConfig(code_execution=True, sandbox_address=dead)

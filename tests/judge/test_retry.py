@@ -121,7 +121,7 @@ def test_vllm_without_address_starts_a_server_for_the_run(tmp_path: Path, monkey
     import contextlib
 
     import nskit.models.embedded
-    import nskit.servers
+    import nskit.servers.launch
 
     seen: dict[str, object] = {}
     path = tmp_path / "output.jsonl"
@@ -129,13 +129,14 @@ def test_vllm_without_address_starts_a_server_for_the_run(tmp_path: Path, monkey
     with fake_openai(_script) as server:
 
         @contextlib.contextmanager
-        def fake_process(server_type, spec, log_path, health_timeout):  # type: ignore[no-untyped-def]
+        def fake_process(server_type, spec, log_path, health_timeout, python):  # type: ignore[no-untyped-def]
             seen.update(type=server_type.name, model=spec.model, log=log_path, stopped=False)
             assert "--no-enable-chunked-prefill" in spec.extra_args  # the cluster config's vLLM flags
             yield type("Started", (), {"base_url": server.base_url})()
             seen["stopped"] = True
 
-        monkeypatch.setattr(nskit.servers, "ServerProcess", fake_process)
+        monkeypatch.setattr(nskit.servers.launch, "ServerProcess", fake_process)
+        monkeypatch.setattr(nskit.models.embedded, "embedded_model_target", lambda: Path("/models/smol"))
         monkeypatch.setattr(nskit.models.embedded, "embedded_model_dir", lambda: Path("/models/smol"))
         result = CliRunner().invoke(app, ["llm_math_judge", "--input_files", str(path), "--server_type", "vllm"])
     assert result.exit_code == 0, result.output

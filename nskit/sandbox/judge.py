@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nskit.grading.code.extraction import extract_code
+from nskit.grading.code import extract_code
 from nskit.grading.files import expand_paths
 from nskit.records import PartialOutput, Record, RecordFileError, read_jsonl
+from nskit.records import schema as fields
 from nskit.sandbox.verdict import NO_CODE, CodeVerdict
 
 log = logging.getLogger(__name__)
-TEST_FIELD = "test_code"
-VERDICT_FIELDS = ("predicted_answer", "passed", "status", "execution_error", "execution_time")
+TEST_FIELD = fields.TEST_CODE
 
 
 @dataclass
@@ -91,8 +91,8 @@ def grading_store(path: Path, content: bytes, timeout: float) -> PartialOutput:
 def _load(path: Path) -> list[Record]:
     records = read_jsonl(path, required=(TEST_FIELD,))
     for number, record in enumerate(records, start=1):
-        generation = record.get("generation")
-        if "generation" not in record or (generation is not None and not isinstance(generation, str)):
+        generation = record.get(fields.GENERATION)
+        if fields.GENERATION not in record or (generation is not None and not isinstance(generation, str)):
             raise RecordFileError(path, number, "a code record needs 'generation' text to grade")
         if not isinstance(record[TEST_FIELD], str):
             raise RecordFileError(path, number, f"'{TEST_FIELD}' is {type(record[TEST_FIELD]).__name__}, not text")
@@ -103,11 +103,11 @@ def apply_verdict(record: Record, program: str | None, verdict: CodeVerdict) -> 
     """`record` with the verdict fields set (older verdict fields replaced)."""
     return {
         **record,
-        "predicted_answer": program,
-        "passed": verdict.passed,
-        "status": verdict.status,
-        "execution_error": verdict.error,
-        "execution_time": verdict.execution_time,
+        fields.PREDICTED_ANSWER: program,
+        fields.PASSED: verdict.passed,
+        fields.STATUS: verdict.status,
+        fields.EXECUTION_ERROR: verdict.error,
+        fields.EXECUTION_TIME: verdict.execution_time,
     }
 
 
@@ -141,7 +141,7 @@ def _sandbox(address: str | None, workers: int):
     if address is not None:
         yield address
         return
-    from nskit.sandbox import SandboxProcess
+    from nskit.sandbox.process import SandboxProcess
 
     log.info("starting a sandbox service with %d workers for the execution judge", workers)
     with SandboxProcess(port=0, args=["--workers", str(workers), "--max-sessions", "1"]) as sandbox:
@@ -156,7 +156,7 @@ async def _grade_all(
     concurrency: int,
     summary: CodeGradeSummary,
 ) -> None:
-    from nskit.sandbox import SandboxClient
+    from nskit.sandbox.client import SandboxClient
 
     slots = asyncio.Semaphore(concurrency)
     async with SandboxClient(address, max_connections=concurrency) as client:
@@ -180,7 +180,7 @@ async def _grade_one(
     client: Any, slots: asyncio.Semaphore, store: PartialOutput, position: int, record: Record, timeout: float,
     summary: CodeGradeSummary,
 ) -> None:
-    program = extract_code(record.get("generation"), record.get("completion_prefix"))
+    program = extract_code(record.get(fields.GENERATION), record.get(fields.COMPLETION_PREFIX))
     if program is None:
         verdict = NO_CODE
     else:

@@ -1,4 +1,4 @@
-"""Start child processes in their own process group, supervised so that none outlives `ns`."""
+"""Supervised children: a process tree started under `proc.supervise`, so that none of it outlives `ns`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from nskit.cluster.supervise import set_parent_death_signal
+from nskit.proc.group import start_in_group
 
 
 def spawn_supervised(
@@ -21,29 +21,21 @@ def spawn_supervised(
     grace: float = 20.0,
     pipe_output: bool = False,
 ) -> subprocess.Popen:
-    """Start `argv` under `nskit.cluster.supervise` in a new session.
+    """Start `argv` under `nskit.proc.supervise` in a new session.
 
     Output goes to `log_path`, or to a pipe (`pipe_output`, stdout and stderr merged), or is inherited.
 
     The returned process is the supervisor; `stop_supervised` ends it and the whole tree below it.
     """
-    command = [sys.executable, "-m", "nskit.cluster.supervise", str(grace), "--", *argv]
+    command = [sys.executable, "-m", "nskit.proc.supervise", str(grace), "--", *argv]
     full_env = {**os.environ, **(env or {})}
     stdout = subprocess.PIPE if pipe_output else None
     if log_path is not None:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         stdout = open(log_path, "ab", buffering=0)  # noqa: SIM115 - the child owns it for its lifetime
     try:
-        return subprocess.Popen(
-            command,
-            stdout=stdout,
-            stderr=subprocess.STDOUT if stdout is not None else None,
-            stdin=subprocess.DEVNULL,
-            env=full_env,
-            cwd=cwd,
-            start_new_session=True,
-            preexec_fn=set_parent_death_signal,  # the supervisor itself dies with us
-        )
+        return start_in_group(command, stdout=stdout, stderr=subprocess.STDOUT if stdout is not None else None,
+                              env=full_env, cwd=cwd)  # the supervisor itself dies with us
     finally:
         if log_path is not None:
             stdout.close()

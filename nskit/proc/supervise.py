@@ -1,6 +1,6 @@
 """A tiny supervisor that makes a child process tree die with `ns`, even after `kill -9` of `ns`.
 
-Run as `python -m nskit.cluster.supervise GRACE -- argv...` in a new session. The kernel sends it SIGTERM when
+Run as `python -m nskit.proc.supervise GRACE -- argv...` in a new session. The kernel sends it SIGTERM when
 its parent dies (PR_SET_PDEATHSIG); on SIGTERM/SIGINT/SIGHUP, or when its own child exits, it terminates the
 whole process group (the server and every process the server started), escalating to SIGKILL after GRACE
 seconds, and exits with the child's status.
@@ -55,7 +55,7 @@ def _group_has_others(group: int) -> bool:
 def main(argv: list[str]) -> int:
     """Entry point: `GRACE -- command...`."""
     if len(argv) < 3 or argv[1] != "--":
-        print("usage: python -m nskit.cluster.supervise GRACE -- command [args...]", file=sys.stderr)
+        print("usage: python -m nskit.proc.supervise GRACE -- command [args...]", file=sys.stderr)
         return 2
     grace = float(argv[0])
     set_parent_death_signal(signal.SIGTERM)

@@ -15,8 +15,7 @@ from typer.testing import CliRunner
 
 from nskit.cli.app import app
 from nskit.datasets import prepare_benchmark
-from nskit.grading.code import grade_code_files
-from nskit.grading.code.judge import grading_store
+from nskit.sandbox.judge import grade_code_files, grading_store
 from nskit.grading.code.references import reference_generations
 from nskit.records import RecordFileError, read_jsonl, write_jsonl
 from nskit.sandbox import SandboxProcess
