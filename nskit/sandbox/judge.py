@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import time
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -57,6 +58,16 @@ class CodeGradeSummary:
             f"graded {self.records} records in {self.files} file(s) by running their tests: {passed} passed "
             f"({share:.2f}%){', ' + others if others else ''}{resumed}; {self.seconds:.1f} s ({rate:.1f} verdicts/s)"
         )
+
+
+def describe_sandbox(health: dict[str, Any]) -> str:
+    """One line on how the sandbox contains the programs (rootless or not, memory per sandbox or per process)."""
+    mode = f"rootless (uid {health['rootless_uid']})" if health.get("rootless_uid") is not None else "root, a uid per sandbox"
+    if health.get("memory_cgroup"):
+        memory = "memory capped per sandbox (cgroup)"
+    else:
+        memory = f"memory is capped per process only: {health.get('memory_note') or 'no cgroup'}"
+    return f"sandbox: {mode}; {memory}"
 
 
 def default_concurrency() -> int:
@@ -160,7 +171,8 @@ async def _grade_all(
 
     slots = asyncio.Semaphore(concurrency)
     async with SandboxClient(address, max_connections=concurrency) as client:
-        await client.health()  # an unreachable sandbox fails here, before any verdict
+        health = await client.health()  # an unreachable sandbox fails here, before any verdict
+        print(describe_sandbox(health), file=sys.stderr, flush=True)
         for path, records in loaded.items():
             store = stores[path]
             done = store.load()

@@ -1,8 +1,9 @@
 """The interpreter loop that runs *inside* the bubblewrap sandbox (stdlib only; nskit is not importable there).
 
 Started as ``python -S runner.py '<config json>'`` (limits, and the site-packages to put on sys.path) by the
-service, after bubblewrap and setpriv have already dropped it to an unprivileged uid. It applies the resource limits to itself, then reads requests, one JSON line each, from
-its original stdin and executes them one after another in a single namespace (so a session's later snippets see
+service, after bubblewrap and setpriv have already dropped it to an unprivileged uid (rootless: bubblewrap's own
+user namespace). It applies the resource limits to itself, then reads requests, one JSON line each, from its
+original stdin and executes them one after another in a single namespace (so a session's later snippets see
 earlier variables). The snippet's own stdin is /dev/null; its stdout/stderr are the real pipes (so output of child
 processes is captured too). After each snippet the runner writes a per-request random marker to stderr and the
 marker followed by one JSON line with the outcome to stdout; the service reads each stream up to its marker.

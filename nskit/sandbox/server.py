@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from nskit.sandbox.bwrap import SandboxUnavailable, find_tools
+from nskit.sandbox.bwrap import SandboxUnavailable, find_tools, is_rootless, user_namespace_problem
 from nskit.sandbox.config import READY_PREFIX, SandboxConfig
 from nskit.sandbox.executor import Executor
 from nskit.sandbox.verdict import build_test_program, verdict_from
@@ -144,12 +144,21 @@ async def probe(executor: Executor) -> None:
 async def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -> None:
     """Check bubblewrap, self-test, listen, print the ready line, and serve until SIGTERM/SIGINT."""
     find_tools()
-    if os.geteuid() != 0:
-        raise SandboxUnavailable(
-            "the sandbox service must run as root: it drops every snippet to a dedicated unprivileged uid "
-            "(setpriv), which is what makes the process-count limit hold; run it in a container where you are root"
-        )
+    if is_rootless():
+        problem = user_namespace_problem()
+        if problem:
+            raise SandboxUnavailable(
+                f"running as uid {os.geteuid()} (not root), the sandbox needs an unprivileged user namespace per "
+                f"snippet, and this kernel forbids them: {problem}. Allow them (sysctl) or run the service as root"
+            )
+        print(f"nskit-sandbox: rootless (uid {os.geteuid()}): each sandbox runs in a user namespace of its own",
+              file=sys.stderr, flush=True)
     executor = Executor(config)
+    if executor.stats()["memory_cgroup"] is None:
+        print(f"nskit-sandbox: note: memory is capped per process only (RLIMIT_AS {config.memory_mb} MB), not per "
+              f"sandbox: {executor.memory_note}", file=sys.stderr, flush=True)
+    else:
+        print(f"nskit-sandbox: {executor.memory_note}", file=sys.stderr, flush=True)
     try:
         await probe(executor)
         app = make_app(executor)

@@ -106,3 +106,30 @@ def test_verdict_json_round_trip_refuses_unknown_status() -> None:
     assert CodeVerdict.from_json(verdict.to_json()) == verdict
     with pytest.raises(ValueError, match="unknown status"):
         CodeVerdict.from_json({**verdict.to_json(), "status": "maybe"})
+
+
+def test_memory_is_capped_per_sandbox_not_only_per_process(service: Service) -> None:
+    """Four children of 300 MB each stay under the per-process limit (1024 MB) but not under the sandbox's."""
+    if asyncio.run(health_of(service))["memory_cgroup"] is None:
+        pytest.skip("no writable cgroup memory controller here (the service said so at start-up)")
+    code = textwrap.dedent("""
+        import os
+        pids = []
+        for _ in range(4):
+            pid = os.fork()
+            if pid == 0:
+                block = bytearray(300 * 1024 * 1024)
+                import time; time.sleep(2)
+                os._exit(0)
+            pids.append(pid)
+        print(sorted(os.waitstatus_to_exitcode(os.waitpid(p, 0)[1]) for p in pids))
+    """)
+    result = service.run(code, timeout=20)
+    assert result.status == "ok", result
+    assert "-9" in result.stdout, result.stdout  # the kernel killed the child that went past the sandbox's cap
+    service.recover("1.2 GB over four processes")
+
+
+async def health_of(service: Service) -> dict:
+    async with SandboxClient(service.base_url) as client:
+        return await client.health()
