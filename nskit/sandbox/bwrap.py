@@ -122,22 +122,24 @@ def _readable_dirs(paths: list[str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def site_paths(python: str) -> tuple[str, ...]:
-    """The directories `site` adds to `python`'s sys.path (its site-packages), asked once per interpreter.
+def site_setup(python: str) -> dict[str, object]:
+    """What `site` does for `python` at start-up, asked once per interpreter: the directories it adds to sys.path
+    (site-packages) and the prefixes (a venv's, not its base installation's).
 
-    The runner starts with `python -S` and puts these on sys.path itself: processing the `.pth` files at every
-    start (an editable install's import hook alone) took about 30 of the 50 ms an interpreter start costs.
+    The runner starts with `python -S` and applies these itself: processing the `.pth` files at every start (an
+    editable install's import hook alone) took about 30 of the 50 ms an interpreter start costs.
     """
-    probe = "import json, sys; print(json.dumps(sys.path))"
+    probe = "import json, sys; print(json.dumps([sys.path, sys.prefix, sys.exec_prefix]))"
     try:
-        full, bare = (
+        (full, prefix, exec_prefix), (bare, _, _) = (
             json.loads(subprocess.run([python, *flags, "-c", probe], capture_output=True, text=True, check=True,
                                       timeout=120).stdout)
             for flags in ((), ("-S",))
         )
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         raise SandboxUnavailable(f"cannot ask {python} for its sys.path: {exc}") from exc
-    return tuple(path for path in full if path and path not in bare)
+    paths = [path for path in full if path and path not in bare]
+    return {"site_paths": paths, "prefix": prefix, "exec_prefix": exec_prefix}
 
 
 def runner_limits(config: SandboxConfig, cpu_hard_seconds: int) -> dict[str, int]:
@@ -204,7 +206,7 @@ def build_command(config: SandboxConfig, uid: int, cpu_hard_seconds: int) -> lis
         ]
     argv += [
         config.python, "-S", RUNNER_INSIDE,
-        json.dumps({"limits": runner_limits(config, cpu_hard_seconds), "site_paths": site_paths(config.python)}),
+        json.dumps({"limits": runner_limits(config, cpu_hard_seconds), **site_setup(config.python)}),
     ]
     return argv
 

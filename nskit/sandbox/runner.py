@@ -115,7 +115,10 @@ def write_all(fd: int, data: bytes) -> None:
 def main() -> None:
     """Apply limits, then serve requests from stdin until it closes."""
     config = json.loads(sys.argv[1])
-    sys.path.extend(config.get("site_paths", ()))  # started with -S: the site-packages, without .pth processing
+    # Started with -S: what site would do (a venv's prefixes, its site-packages), without processing .pth files.
+    sys.path.extend(config.get("site_paths", ()))
+    sys.prefix = config.get("prefix", sys.prefix)
+    sys.exec_prefix = config.get("exec_prefix", sys.exec_prefix)
     apply_limits(config["limits"])
     requests = os.fdopen(os.dup(0), "rb")
     # Private copies of the output pipes: the snippet may close or redirect fds 1 and 2.

@@ -21,6 +21,7 @@ import pytest
 from nskit.datasets import prepare_benchmark
 from nskit.grading.code.references import as_generation, reference_generations
 from nskit.records import read_jsonl, write_jsonl
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.sandbox
 NOBODY = 65534
@@ -90,17 +91,20 @@ def check_rootless_run(result: subprocess.CompletedProcess, work: Path, records:
     assert statuses["network"] == "error" and statuses["ten gigabytes"] == "error"
     assert "rootless (uid 65534)" in log and "memory is capped per process only" in log, log[-2000:]
     assert output.stat().st_uid == NOBODY  # written by the unprivileged user
-    assert not [p for p in os.listdir("/proc") if p.isdigit() and _uid_of(p) == NOBODY], "sandbox processes left"
+    wait_for(lambda: not live_processes_of(NOBODY), 15, "the sandboxes of uid 65534 to be gone")
 
 
-def _uid_of(pid: str) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("Uid:"):
-                return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    return None
+def live_processes_of(uid: int) -> list[str]:
+    """Pids of processes of `uid` that are not zombies (a pid namespace is torn down asynchronously)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(status["Uid"].split()[0]) == uid and not status["State"].strip().startswith("Z"):
+            found.append(pid)
+    return found
 
 
 def test_service_refuses_with_the_kernel_setting_that_forbids_user_namespaces(monkeypatch: pytest.MonkeyPatch) -> None:
