@@ -6,15 +6,7 @@ set -euo pipefail
 have_tools() { command -v bwrap >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1; }
 
 if ! have_tools; then
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install_sandbox: bubblewrap is missing and apt-get is not available; install bubblewrap and util-linux" >&2
-    exit 1
-  fi
-  sudo_cmd=()
-  if [[ "$(id -u)" != 0 ]]; then sudo_cmd=(sudo); fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends bubblewrap util-linux >/dev/null
+  bash "$(dirname "$0")/apt_install.sh" install_sandbox bubblewrap util-linux
 fi
 
 have_tools || { echo "install_sandbox: bwrap or setpriv still missing after install" >&2; exit 1; }

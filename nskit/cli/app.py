@@ -17,6 +17,11 @@ COMMAND_MODULES = [
     "fill_majority",
     "llm_math_judge",
     "sandbox",
+    "view",
+    "collect",
+    "check_contamination",
+    "token_traces",
+    "analyze_confidence",
 ]
 
 app = typer.Typer(

@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
         server_args: options.ServerArgs = "",
         server_address: options.ServerAddress = None,
         data_dir: options.DataDir = None,
+        split: options.Split = None,
         mirror: options.Mirror = None,
         num_jobs: Annotated[int, typer.Option("--num_jobs", help="split benchmark x seed chunks over N jobs (-1: one each)")] = 1,
         skip_greedy: Annotated[bool, typer.Option("--skip_greedy", help="only the sampled seeds")] = False,
@@ -43,6 +44,11 @@ def register(app: typer.Typer) -> None:
         ] = "",
         wait: Annotated[bool, typer.Option("--wait", help="Slurm: wait for all jobs and report each outcome")] = False,
         dry_run: options.DryRun = False,
+        judge_model: options.JudgeModel = None,
+        judge_server_type: options.JudgeServerType = "openai",
+        judge_server_address: options.JudgeServerAddress = None,
+        judge_server_gpus: options.JudgeServerGpus = None,
+        extra_judge_args: options.ExtraJudgeArgs = "",
     ) -> None:
         """Evaluate a model on benchmarks: greedy and N sampled seeds, graded, then summarized.
 
@@ -57,6 +63,7 @@ def register(app: typer.Typer) -> None:
         from nskit.logs import setup_logging
         from nskit.pipeline.chunks import parse_benchmarks
         from nskit.pipeline.eval_plan import EvalRequest, build_eval_plan
+        from nskit.pipeline.judge_steps import JudgeRequest
 
         with user_errors():
             overrides = list(ctx.args)
@@ -73,7 +80,11 @@ def register(app: typer.Typer) -> None:
                 model=model, server_type=server_type, server_address=server_address, server_gpus=server_gpus,
                 server_nodes=server_nodes, server_args=shlex.split(server_args), skip_greedy=skip_greedy,
                 starting_seed=starting_seed, num_jobs=num_jobs, rerun_done=rerun_done, retry_errors=retry_errors,
-                overrides=overrides, expname=expname,
+                overrides=overrides, expname=expname, split=split,
+                judge=JudgeRequest(model=judge_model, server_type=judge_server_type,
+                                   server_address=judge_server_address, server_gpus=judge_server_gpus,
+                                   extra_args=shlex.split(extra_judge_args))
+                if judge_model else None,
             )
             plan = build_eval_plan(request)
             from nskit.cluster.executors import RunOptions, get_executor

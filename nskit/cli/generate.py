@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         output_dir: Annotated[Path | None, typer.Option("--output_dir", help="root of eval-results/ for --chunks")] = None,
         data_dir: options.DataDir = None,
+        split: options.Split = None,
         model: options.Model = None,
         server_address: options.ServerAddress = None,
         server_type: options.ServerType = "openai",
@@ -47,7 +48,7 @@ def register(app: typer.Typer) -> None:
                 raise UserError("ns generate talks to a running server: give --server_address "
                                  "(ns eval and ns start_server start one)")
             request = GenerateRequest(
-                chunks=parse_chunk_labels(chunks) if chunks else [],
+                chunks=parse_chunk_labels(chunks, split) if chunks else [],
                 output_dir=output_dir, data_dir=data_dir, input_file=input_file, output_file=output_file,
                 model=model, server_address=server_address, rerun_done=rerun_done, retry_errors=retry_errors,
                 overrides=list(ctx.args),

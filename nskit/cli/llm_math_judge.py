@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from nskit.cli import options as opts
 from nskit.cli.options import Model, ServerAddress, ServerType
 
 OPENAI_URL = "https://api.openai.com/v1"
@@ -40,16 +41,40 @@ def register(app: typer.Typer) -> None:
         retry_errors: Annotated[
             bool, typer.Option("--retry_errors", help="judge again only the records that carry judge_error")
         ] = False,
+        server_gpus: opts.ServerGpus = None,
+        cluster: opts.Cluster = "local",
+        config_dir: opts.ConfigDir = None,
+        dry_run: opts.DryRun = False,
     ) -> None:
         """Write `judgement` and `judge_correct` into each record, resumably, each file replaced atomically.
 
         For --server_type vllm without --server_address a vLLM server is started for the run (default model: the
         embedded SmolLM2). Failed requests are recorded as judge_error and listed at the end (exit 1).
         """
+        from nskit.cli.errors import user_errors
+        from nskit.config.cluster import load_cluster_config
+        from nskit.errors import UserError
         from nskit.grading.files import expand_paths
-        from nskit.records import RecordFileError
 
         patterns = [part for value in input_files for part in value.split()]
+        with user_errors():
+            cluster_config = load_cluster_config(cluster, config_dir)
+        if dry_run or cluster_config.executor != "local":
+            from nskit.cluster.executors import RunOptions, get_executor
+            from nskit.pipeline.judge_steps import standalone_judge_plan
+
+            argv = ["--prompt_config", prompt_config, "--max_concurrent_requests", str(max_concurrent_requests),
+                    "--tokens_to_generate", str(tokens_to_generate), "--max_retries", str(max_retries),
+                    "--request_timeout", str(request_timeout), "--error_budget", str(error_budget),
+                    "--api_key_env", api_key_env, *(["--retry_errors"] if retry_errors else [])]
+            argv += ["--input_price", str(input_price)] if input_price is not None else []
+            argv += ["--output_price", str(output_price)] if output_price is not None else []
+            with user_errors():
+                plan = standalone_judge_plan(patterns, model, server_type, server_address, server_gpus,
+                                             cluster_config, argv)
+                get_executor(cluster_config.executor)(plan, cluster_config,
+                                                      RunOptions(log_dir=Path("logs").resolve(), dry_run=dry_run))
+            return
         try:
             paths = [Path(p) for p in expand_paths(patterns)]
         except FileNotFoundError as exc:
@@ -66,24 +91,25 @@ def register(app: typer.Typer) -> None:
         )
         try:
             if server_address is None and server_type != "openai":
-                report, model_name = _with_server(paths, server_type, model, api_key, options)
+                report, model_name = _with_server(paths, server_type, model, server_gpus, cluster_config, api_key,
+                                                  options)
             else:
                 report, model_name = _judge(paths, server_address or OPENAI_URL, model, api_key, options)
-        except (RecordFileError, FileNotFoundError, ValueError) as exc:
+        except (UserError, FileNotFoundError) as exc:
             typer.echo(f"ns llm_math_judge: {exc}", err=True)
             raise typer.Exit(2) from None
         _print_report(report, model_name, input_price, output_price)
 
 
-def _with_server(paths: list[Path], server_type: str, model: str | None, api_key: str | None, options: dict):  # type: ignore[no-untyped-def]
+def _with_server(paths: list[Path], server_type: str, model: str | None, gpus: int | None, cluster, api_key: str | None,  # type: ignore[no-untyped-def]
+                 options: dict):
     """Start a local server for the run (the same flags `ns eval` uses here), judge, stop it."""
-    from nskit.config.cluster import load_cluster_config
     from nskit.models.default import ensure_converted, resolve_model
     from nskit.servers.launch import start_cluster_server
 
-    model = ensure_converted(resolve_model(model))
+    model = ensure_converted(resolve_model(model, server_gpus=gpus))
     log = paths[0].parent / "judge-server.log"
-    server = start_cluster_server(server_type, model, load_cluster_config("local"), log)
+    server = start_cluster_server(server_type, model, cluster, log, gpus=gpus)
     typer.echo(f"starting a {server_type} server for {model} (log {log})")
     with server as running:
         return _judge(paths, running.base_url, None, api_key, options)
@@ -94,7 +120,8 @@ def _judge(paths: list[Path], base_url: str, model: str | None, api_key: str | N
     import asyncio
 
     from nskit.config.generation import InferenceConfig
-    from nskit.generation.client import ModelClient, RetryPolicy, ServerDown
+    from nskit.errors import UserError
+    from nskit.generation.client import ModelClient, RequestFailed, RetryPolicy, ServerDown
     from nskit.judge.runner import FileJudge, JudgeSettings
     from nskit.progress import progress
     from nskit.prompt.render import load_prompt_config
@@ -110,8 +137,8 @@ def _judge(paths: list[Path], base_url: str, model: str | None, api_key: str | N
         try:
             try:
                 name = await client.resolve_model()
-            except Exception as exc:  # noqa: BLE001 - any failure here means we cannot start; say where and why
-                raise ValueError(f"cannot list the models of {base_url}: {exc}") from exc
+            except (RequestFailed, ServerDown) as exc:
+                raise UserError(f"cannot list the models of {base_url}: {exc}") from exc
             settings = JudgeSettings(
                 prompt=load_prompt_config(options["prompt_config"]),
                 model=name,

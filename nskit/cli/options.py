@@ -21,14 +21,34 @@ ServerAddress = Annotated[
     str | None, typer.Option("--server_address", help="use this running OpenAI-compatible server (http://host:port/v1)")
 ]
 OutputDir = Annotated[Path, typer.Option("--output_dir", help="where eval-results/ and logs/ are written")]
+ResultsDir = Annotated[
+    Path, typer.Argument(help="a dir holding eval-results/, a dir of <benchmark>/ folders, or one benchmark folder")
+]
 DataDir = Annotated[Path | None, typer.Option("--data_dir", help="prepared benchmarks (default ./data or NSKIT_DATA_DIR)")]
 Mirror = Annotated[
     Path | None, typer.Option("--mirror", help="offline copy of upstream files as DIR/<host>/<path> (or NSKIT_MIRROR)")
+]
+Split = Annotated[
+    str | None,
+    typer.Option("--split", help="benchmark split (test, train, ...; default: each benchmark's own, test); "
+                 "outputs of a non-test split go to <output_dir>/<split>-results/"),
 ]
 DryRun = Annotated[bool, typer.Option("--dry_run", help="print what would run, run nothing")]
 RerunDone = Annotated[bool, typer.Option("--rerun_done", help="generate files that are already complete again")]
 RetryErrors = Annotated[
     bool, typer.Option("--retry_errors", help="re-request only the records that carry an `error` in existing outputs")
+]
+
+JudgeModel = Annotated[
+    str | None, typer.Option("--judge_model", help="judge every output with this LLM after grading (adds judge steps)")
+]
+JudgeServerType = Annotated[str, typer.Option("--judge_server_type", help="openai | vllm: where the judge runs")]
+JudgeServerAddress = Annotated[
+    str | None, typer.Option("--judge_server_address", help="a running OpenAI-compatible judge server (http://host:port/v1)")
+]
+JudgeServerGpus = Annotated[int | None, typer.Option("--judge_server_gpus", help="GPUs for a judge server of its own")]
+ExtraJudgeArgs = Annotated[
+    str, typer.Option("--extra_judge_args", help="more ns llm_math_judge flags, appended verbatim (e.g. '--tokens_to_generate 512')")
 ]
 
 EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from nskit.cli.options import DataDir, Mirror
+from nskit.cli.options import DataDir, Mirror, Split
 
 
 def register(app: typer.Typer) -> None:
@@ -22,11 +22,12 @@ def register(app: typer.Typer) -> None:
         ] = None,
         data_dir: DataDir = None,
         mirror: Mirror = None,
+        split: Split = None,
         list_: Annotated[
             bool, typer.Option("--list", help="show every benchmark with size and source, then exit")
         ] = False,
     ) -> None:
-        """Prepare benchmarks as <data_dir>/<name>/test.jsonl (id, problem, expected_answer, metadata).
+        """Prepare benchmarks as <data_dir>/<name>/<split>.jsonl (id, problem, expected_answer, metadata).
 
         Sources are pinned by checksum; a file whose content would not change is left untouched.
         """
@@ -37,4 +38,4 @@ def register(app: typer.Typer) -> None:
             return
         if not names:
             raise typer.BadParameter("name at least one benchmark or group (see --list)", param_hint="NAMES")
-        raise typer.Exit(prepare_many(names, data_dir, mirror))
+        raise typer.Exit(prepare_many(names, data_dir, mirror, split=split))

@@ -26,6 +26,9 @@ def register(app: typer.Typer) -> None:
         cluster: options.Cluster = "local",
         config_dir: options.ConfigDir = None,
         log_file: Annotated[Path, typer.Option("--log_file", help="server log")] = Path("server.log"),
+        decoding: Annotated[
+            bool, typer.Option("--decoding/--no_decoding", help="vllm: load nskit's decoding knobs (docs/decoding.md)")
+        ] = True,
     ) -> None:
         """Start a server, print its address, and keep it up until Ctrl-C or SIGTERM."""
         import shlex
@@ -38,8 +41,13 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             config = load_cluster_config(cluster, config_dir)
             model = ensure_converted(resolve_model(model, server_gpus=server_gpus))
+            extra_args = shlex.split(server_args)
+            if decoding and server_type == "vllm":
+                from nskit.decoding.launch import server_args as decoding_args
+
+                extra_args += decoding_args([*config.server_launch(server_type).args, *extra_args])
             server = start_cluster_server(server_type, model, config, log_file.resolve(), gpus=server_gpus,
-                                          nodes=server_nodes, extra_args=shlex.split(server_args), port=port)
+                                          nodes=server_nodes, extra_args=extra_args, port=port)
         terminate_on_sigterm()
         print(f"starting {server_type} server for {model} (log: {server.log_path})", flush=True)
         with server:

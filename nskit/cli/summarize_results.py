@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from nskit.cli.options import ResultsDir
+
 if TYPE_CHECKING:
     from nskit.metrics.summary import Summary
 
@@ -16,9 +18,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("summarize_results")
     def summarize_results(
-        results_dir: Annotated[
-            Path, typer.Argument(help="a dir holding eval-results/, a dir of <benchmark>/ folders, or one benchmark folder")
-        ],
+        results_dir: ResultsDir,
         json_file: Annotated[
             Path | None, typer.Option("--json", help="write every number of every k to this JSON file")
         ] = None,

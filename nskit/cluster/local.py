@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from nskit.proc import spawn_supervised, stop_supervised
-from nskit.pipeline.plan import Plan, Step, sandbox_address_arg
+from nskit.pipeline.plan import MAIN_SERVER, Plan, Step, sandbox_address_arg
 from nskit.sandbox import SandboxProcess, SandboxStartError
 from nskit.servers import ServerProcess
 from nskit.servers.launch import launch_server
@@ -64,20 +64,23 @@ def tee(process: subprocess.Popen, log_file: Path) -> None:
 
 
 def run_plan(plan: Plan, log_dir: Path) -> None:
-    """Run every step of `plan` on this machine."""
+    """Run every step of `plan` on this machine; one server runs at a time (the model's, then the judge's)."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    last_server_step = max((i for i, s in enumerate(plan.steps) if s.needs_server), default=-1)
+    last_use = {s.server: i for i, s in enumerate(plan.steps) if s.needs_server}
     last_sandbox_step = max((i for i, s in enumerate(plan.steps) if s.needs_sandbox), default=-1)
     server: ServerProcess | None = None
+    server_name = ""
     sandbox: SandboxProcess | None = None
     try:
         for index, step in enumerate(plan.steps):
             if step.needs_sandbox and sandbox is None:
                 sandbox = start_sandbox(plan, log_dir)  # first: it fails in seconds, a server takes minutes
-            if step.needs_server and server is None:
-                server = start_server(plan, log_dir)
+            if step.needs_server and (server is None or server_name != step.server):
+                if server is not None:
+                    server.stop()
+                server, server_name = start_server(plan, step, log_dir), step.server
             try:
-                run_step(step, plan.env, log_dir, server.base_url if server else None,
+                run_step(step, plan.env, log_dir, server.base_url if step.needs_server and server else None,
                          sandbox.base_url if sandbox else None)
             except StepFailed as exc:
                 logs = [f"server log: {server.log_path}"] if server else []
@@ -85,7 +88,7 @@ def run_plan(plan: Plan, log_dir: Path) -> None:
                 if logs:
                     raise StepFailed("; ".join([str(exc), *logs])) from None
                 raise
-            if server is not None and index >= last_server_step:
+            if server is not None and index >= last_use.get(server_name, -1):
                 server.stop()
                 server = None
             if sandbox is not None and index >= last_sandbox_step:
@@ -115,12 +118,13 @@ def start_sandbox(plan: Plan, log_dir: Path) -> SandboxProcess:
     return sandbox
 
 
-def start_server(plan: Plan, log_dir: Path) -> ServerProcess:
-    """Start the plan's server on a free port and wait until it is healthy."""
-    request = plan.server
+def start_server(plan: Plan, step: Step, log_dir: Path) -> ServerProcess:
+    """Start the server `step` needs on a free port and wait until it is healthy."""
+    request = plan.server_for(step)
     if request is None:
-        raise RuntimeError("plan has steps that need a server but no server request")
-    server = launch_server(request, log_dir / "server.log", base_env=plan.env)
+        raise RuntimeError(f"step {step.name} needs the {step.server} server but the plan has none")
+    log_name = "server.log" if step.server == MAIN_SERVER else f"{step.server}-server.log"
+    server = launch_server(request, log_dir / log_name, base_env=plan.env)
     log.info("starting %s server for %s (log: %s)", request.server_type, request.model, server.log_path)
     started = time.monotonic()
     server.start()

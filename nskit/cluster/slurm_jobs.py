@@ -169,7 +169,7 @@ def step_job(step: Step, plan: Plan, cluster: ClusterConfig, partition: str | No
     mounts = list(cluster.mounts) if cluster.containers else []
     short_name = f"{plan.name}-{step.name}"
     name = cluster.job_name_prefix + short_name
-    server = service_request(step.needs_server, plan.server, step, "a server")
+    server = service_request(step.needs_server, plan.server_for(step), step, "a server")
     sandbox = service_request(step.needs_sandbox, plan.sandbox, step, "a sandbox")
     tasks: list[Task] = []
     if server is not None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from nskit.decoding.knobs import KNOBS, check_knob
 
 
 class Strict(BaseModel):
@@ -25,6 +27,27 @@ class InferenceConfig(Strict):
     random_seed: int = 0
     top_logprobs: int | None = Field(None, ge=0, description="ask for per-token logprobs with this many alternatives")
     stop_phrases: list[str] = Field(default_factory=list)
+    # Decoding knobs, applied inside vLLM by nskit's logits processor (docs/decoding.md has each formula).
+    greedy_threshold: float | None = Field(None, description="top-1 when its probability is at least this, else sample")
+    epsilon: float | None = Field(None, description="epsilon sampling: drop tokens with probability below this")
+    hewitt_epsilon: float | None = Field(None, description="eta sampling: drop p < min(eta, sqrt(eta) exp(-H))")
+    dynamic_top_k: list[int] | None = Field(None, description="ten k's, one per tenth of the top-1 probability")
+    edt: list[float] | None = Field(None, description="[N, theta, T0]: sample at T = T0 * N^(theta / H)")
+    confidence_bin: int | None = Field(None, description="sample only where the top-1 probability is in tenth b, greedy elsewhere")
+    calibrated: list[float] | None = Field(None, description="[A, B, threshold]: keep tokens with exp(A) p^B >= threshold")
+    token_log: int | None = Field(
+        None, ge=1, le=20, description="log each step's chosen token and top-K alternatives to a sidecar file"
+    )
+
+    @field_validator(*KNOBS, mode="before")
+    @classmethod
+    def _knob(cls, value: object, info: ValidationInfo) -> object:
+        checked = check_knob(str(info.field_name), value)
+        return list(checked) if isinstance(checked, tuple) else checked
+
+    def knobs(self) -> dict[str, object]:
+        """The decoding knobs that are set, by name."""
+        return {name: getattr(self, name) for name in KNOBS if getattr(self, name) is not None}
 
 
 class GenerationConfig(Strict):
@@ -56,6 +79,12 @@ class GenerationConfig(Strict):
     code_timeout: float = Field(10.0, gt=0, description="wall/CPU seconds per executed block")
     max_code_output_characters: int = Field(1000, gt=0, description="longer outputs are cut in the middle")
     sandbox_address: str | None = Field(None, description="URL of the sandbox service (ns eval sets it)")
+
+    @model_validator(mode="after")
+    def _token_log_needs_one_request(self) -> GenerationConfig:
+        if self.code_execution and self.inference.token_log:
+            raise ValueError("inference.token_log logs one request per record: it cannot be combined with code_execution")
+        return self
 
 
 SAMPLING_DEFAULTS = {"inference": {"temperature": 0.7, "top_p": 0.95, "top_k": -1}}

@@ -16,6 +16,7 @@ from nskit.datasets.errors import (
     DatasetError,
     DownloadError,
     UnknownBenchmarkError,
+    UnknownSplitError,
 )
 from nskit.datasets.prepare import (
     PrepareResult,
@@ -32,7 +33,7 @@ from nskit.datasets.registry import (
     list_groups,
     resolve_names,
 )
-from nskit.datasets.types import Benchmark, Converter, Record, Source
+from nskit.datasets.types import Benchmark, Converter, Record, Source, Split
 
 __all__ = [
     "Benchmark",
@@ -44,7 +45,9 @@ __all__ = [
     "PrepareResult",
     "Record",
     "Source",
+    "Split",
     "UnknownBenchmarkError",
+    "UnknownSplitError",
     "boxed_answer",
     "build_records",
     "ensure_prepared",

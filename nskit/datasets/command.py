@@ -25,8 +25,10 @@ def prepare_many(
     data_dir: str | Path | None = None,
     mirror: str | Path | None = None,
     console: Console | None = None,
+    split: str | None = None,
 ) -> int:
-    """Prepare every named benchmark (groups expanded); go on after a failure; return the exit code (0 or 1).
+    """Prepare every named benchmark (groups expanded) on `split` (None: each one's default split); go on after a
+    failure; return the exit code (0 or 1).
 
     Prints one line per benchmark (written / up to date / failed and why) and a one-line summary.
     """
@@ -45,7 +47,7 @@ def prepare_many(
     for name in selected:
         with console.status(f"preparing {name} from {source or 'upstream'} ..."):
             try:
-                result = prepare_benchmark(name, root, source)
+                result = prepare_benchmark(name, root, source, split)
             except DatasetError as exc:
                 counts["failed"] += 1
                 errors.print(f"[red]{name}: failed:[/red] {exc}", highlight=False, soft_wrap=True)
@@ -59,19 +61,19 @@ def prepare_many(
 
 
 def print_catalogue(console: Console | None = None) -> None:
-    """A table of every benchmark (size, split, source, aliases, description), then the groups."""
+    """A table of every benchmark (size, splits, source, aliases, description), then the groups."""
     from rich.console import Console
     from rich.table import Table
 
     console = console or Console()
     table = Table(title="benchmarks")
-    for column in ("name", "size", "split", "source", "aliases", "description"):
+    for column in ("name", "size", "splits", "source", "aliases", "description"):
         table.add_column(column, justify="right" if column == "size" else "left", no_wrap=column != "description")
     for benchmark in list_benchmarks():
         table.add_row(
             benchmark.name,
             str(benchmark.size),
-            benchmark.split,
+            ", ".join(benchmark.splits),
             benchmark.source_label,
             ", ".join(benchmark.aliases),
             benchmark.description,

@@ -42,3 +42,11 @@ class ConversionError(DatasetError):
     def __init__(self, where: str, message: str) -> None:
         self.where = where
         super().__init__(f"{where}: {message}")
+
+
+class UnknownSplitError(DatasetError, ValueError):
+    """A split (e.g. `train`) that the benchmark's adapter does not know."""
+
+    def __init__(self, name: str, split: str, known: tuple[str, ...]) -> None:
+        self.name, self.split = name, split
+        super().__init__(f"benchmark {name!r} has no split {split!r} (known: {', '.join(known)})")

@@ -17,7 +17,7 @@ from nskit.datasets.download import fetch, resolve_mirror
 from nskit.datasets.errors import ConversionError
 from nskit.datasets.registry import get_benchmark
 from nskit.datasets.types import Benchmark, Record
-from nskit.records import atomic_write_bytes, dumps
+from nskit.records import jsonl_bytes, write_if_changed
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,9 +43,9 @@ def resolve_data_dir(data_dir: str | Path | None) -> Path:
     return Path(os.environ.get(DATA_DIR_ENV) or "data")
 
 
-def output_path(name: str, data_dir: str | Path | None = None) -> Path:
+def output_path(name: str, data_dir: str | Path | None = None, split: str | None = None) -> Path:
     """`<data_dir>/<name>/<split>.jsonl`, `name` as given (an alias gets its own folder, as in NeMo-Skills)."""
-    return resolve_data_dir(data_dir) / name / f"{get_benchmark(name).split}.jsonl"
+    return resolve_data_dir(data_dir) / name / f"{get_benchmark(name, split).split}.jsonl"
 
 
 def build_records(benchmark: Benchmark, mirror: str | Path | None = None) -> list[Record]:
@@ -75,21 +75,15 @@ def check_records(benchmark: Benchmark, records: Iterable[Record]) -> None:
         raise ConversionError(benchmark.name, f"converter produced {count} records, the adapter pins {benchmark.size}")
 
 
-def render(records: Iterable[Record]) -> bytes:
-    """The exact bytes of the output file: one JSON object per line, UTF-8."""
-    return "".join(dumps(record) + "\n" for record in records).encode("utf-8")
-
-
-def prepare_benchmark(name: str, data_dir: str | Path | None = None, mirror: str | Path | None = None) -> PrepareResult:
-    """Prepare one benchmark (canonical name or alias); the file is written only if its bytes change."""
-    benchmark = get_benchmark(name)
-    path = output_path(name, data_dir)
+def prepare_benchmark(
+    name: str, data_dir: str | Path | None = None, mirror: str | Path | None = None, split: str | None = None
+) -> PrepareResult:
+    """Prepare one split (default: the benchmark's own) of a benchmark; the file is written only if its bytes change."""
+    benchmark = get_benchmark(name, split)
+    path = output_path(name, data_dir, split)
     records = build_records(benchmark, resolve_mirror(mirror))
-    content = render(records)
-    if path.is_file() and path.stat().st_size == len(content) and path.read_bytes() == content:
-        return PrepareResult(name, path, len(records), changed=False)
-    atomic_write_bytes(path, content)
-    return PrepareResult(name, path, len(records), changed=True)
+    changed = write_if_changed(path, jsonl_bytes(records))
+    return PrepareResult(name, path, len(records), changed=changed)
 
 
 def describe(result: PrepareResult) -> str:
@@ -104,12 +98,13 @@ def prepare(
     data_dir: str | Path | None = None,
     mirror: str | Path | None = None,
     *,
+    split: str | None = None,
     console: Console | None = None,
 ) -> Path:
     """Prepare one benchmark and say what happened (written, or already up to date); returns the data file."""
     from rich.console import Console
 
-    result = prepare_benchmark(name, data_dir, mirror)
+    result = prepare_benchmark(name, data_dir, mirror, split)
     (console or Console(stderr=True)).print(describe(result), highlight=False, soft_wrap=True)
     return result.path
 
@@ -119,17 +114,18 @@ def ensure_prepared(
     data_dir: str | Path | None = None,
     mirror: str | Path | None = None,
     *,
+    split: str | None = None,
     console: Console | None = None,
 ) -> Path:
-    """The data file of `name`, preparing it only when missing (no sources are fetched or hashed otherwise).
+    """The data file of `name` (on `split`), preparing it only when missing (nothing is fetched or hashed otherwise).
 
     An existing file under any other name of the same benchmark is used too, so a NeMo-Skills v0.7 data dir
     with `hendrycks_math/test.jsonl` serves `math` without preparing anything.
     """
-    benchmark = get_benchmark(name)
+    benchmark = get_benchmark(name, split)
     root = resolve_data_dir(data_dir)
     for candidate in dict.fromkeys((name, *benchmark.names)):
         path = root / candidate / f"{benchmark.split}.jsonl"
         if path.is_file():
             return path
-    return prepare(name, root, mirror, console=console)
+    return prepare(name, root, mirror, split=split, console=console)

@@ -44,11 +44,14 @@ def catalogue() -> Catalogue:
     return Catalogue(tuple(nskit_benchmarks.BENCHMARKS), by_name, groups)
 
 
-def get_benchmark(name: str) -> Benchmark:
-    """The adapter registered under `name` (canonical name or alias); unknown names suggest close ones."""
+def get_benchmark(name: str, split: str | None = None) -> Benchmark:
+    """The adapter registered under `name` (canonical name or alias), seen on `split` (None: its default split).
+
+    Unknown names suggest close ones; an unknown split names the known ones.
+    """
     known = catalogue().by_name
     if name in known:
-        return known[name]
+        return known[name].for_split(split)
     choices = [*known, *catalogue().groups]
     raise UnknownBenchmarkError(name, sorted(choices), difflib.get_close_matches(name, choices, n=3))
 

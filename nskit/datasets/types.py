@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from nskit.datasets.errors import UnknownSplitError
 
 Record = dict[str, Any]
 #: A converter gets the verified local copy of each source (keyed by `Source.key`) and yields output records
@@ -32,12 +34,24 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Split:
+    """A split other than the benchmark's default one (e.g. `train`): its own pinned sources, converter and size."""
+
+    name: str
+    sources: tuple[Source, ...]
+    convert: Converter
+    size: int
+
+
+@dataclass(frozen=True)
 class Benchmark:
     """A benchmark adapter: where its data comes from, how to convert it, and the defaults `ns eval` uses.
 
     - `size`: number of records the converter must produce from the pinned sources (checked on prepare).
     - `prompt_config`, `extraction`, `metric_type`: names resolved by generation, grading and metrics.
     - `aliases`: other names accepted on the command line (e.g. NeMo-Skills v0.7's `hendrycks_math`).
+    - `split` is the split that `sources`, `convert` and `size` describe (the one `ns eval` uses by default);
+      `other_splits` are the others the adapter knows (`ns prepare_data gsm8k --split train`).
 
     The quirks a converter handles are documented in the docstring of its adapter module.
     """
@@ -52,11 +66,26 @@ class Benchmark:
     metric_type: str = "math"
     split: str = "test"
     aliases: tuple[str, ...] = ()
+    other_splits: tuple[Split, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
         """The canonical name followed by the aliases."""
         return (self.name, *self.aliases)
+
+    @property
+    def splits(self) -> tuple[str, ...]:
+        """Every split the adapter can prepare, the default one first."""
+        return (self.split, *(other.name for other in self.other_splits))
+
+    def for_split(self, split: str | None) -> Benchmark:
+        """This benchmark as seen on `split` (None: the default split); an unknown split is `UnknownSplitError`."""
+        if split is None or split == self.split:
+            return self
+        for other in self.other_splits:
+            if other.name == split:
+                return replace(self, split=other.name, sources=other.sources, convert=other.convert, size=other.size)
+        raise UnknownSplitError(self.name, split, self.splits)
 
     @property
     def source_label(self) -> str:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from nskit.config.generation import InferenceConfig
 from nskit.errors import UserError
+from nskit.generation.decoding import logprobs_wanted, merge_fields, request_fields
 from nskit.generation.errors import MalformedResponse, RequestFailed, ServerDown, status_kind
 from nskit.prompt.render import Prompt
 
@@ -37,6 +38,8 @@ class Completion:
     logprobs: list[dict[str, Any]] | None = None
     stop_reason: str | int | None = None
     """What stopped it, when the server says (vLLM: the matched stop string or stop token id; None at EOS)."""
+    prompt_logprobs: list[dict[str, Any] | None] | None = None
+    """vLLM's per-prompt-token logprobs (`prompt_logprobs` in the request's extra body): {token id: logprob, rank}."""
 
 
 @dataclass
@@ -207,7 +210,7 @@ class ModelClient:
     async def _request(
         self, model: str, prompt: Prompt, params: InferenceConfig, extra_body: dict[str, Any]
     ) -> Completion:
-        extra: dict[str, Any] = dict(extra_body)
+        extra: dict[str, Any] = merge_fields(extra_body, request_fields(params))
         if params.top_k != -1:
             extra["top_k"] = params.top_k
         if params.min_p > 0:
@@ -224,21 +227,22 @@ class ModelClient:
             stop=stop,
             extra_body=extra or None,
         )
+        top_logprobs = logprobs_wanted(params)
         if prompt.text is not None:
-            if params.top_logprobs is not None:
-                common["logprobs"] = params.top_logprobs
+            if top_logprobs is not None:
+                common["logprobs"] = top_logprobs
             response = await transport(self._client.completions.create(prompt=prompt.text, **common))
             choice = first_choice(response)
             text = choice.text
-            logprobs = _completion_logprobs(choice.logprobs) if params.top_logprobs is not None else None
+            logprobs = _completion_logprobs(choice.logprobs) if top_logprobs is not None else None
         else:
-            if params.top_logprobs is not None:
+            if top_logprobs is not None:
                 common["logprobs"] = True
-                common["top_logprobs"] = params.top_logprobs
+                common["top_logprobs"] = top_logprobs
             response = await transport(self._client.chat.completions.create(messages=prompt.messages, **common))
             choice = first_choice(response)
             text = choice.message.content or ""
-            logprobs = _chat_logprobs(choice.logprobs) if params.top_logprobs is not None else None
+            logprobs = _chat_logprobs(choice.logprobs) if top_logprobs is not None else None
         usage = response.usage
         return Completion(
             text=text,
@@ -247,6 +251,7 @@ class ModelClient:
             completion_tokens=usage.completion_tokens if usage else None,
             logprobs=logprobs,
             stop_reason=getattr(choice, "stop_reason", None),
+            prompt_logprobs=getattr(choice, "prompt_logprobs", None) or getattr(response, "prompt_logprobs", None),
         )
 
 

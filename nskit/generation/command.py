@@ -11,6 +11,7 @@ from typing import Any
 
 from nskit.config.generation import SAMPLING_DEFAULTS, GenerationConfig, record_settings
 from nskit.config.overrides import build_config, parse_overrides
+from nskit.decoding.knobs import NEEDS_SAMPLING
 from nskit.errors import UserError
 from nskit.generation.client import ModelClient, RetryPolicy
 from nskit.generation.jobs import GenerationJob
@@ -61,6 +62,10 @@ def chunk_config(overrides: dict[str, Any], seed: int | None, prompt_default: st
 
 def make_job(config: GenerationConfig, input_file: Path, output_file: Path, model: str) -> GenerationJob:
     """A job from validated settings."""
+    sampling_only = sorted(NEEDS_SAMPLING & set(config.inference.knobs()))
+    if sampling_only and config.inference.temperature <= 0:
+        raise UserError(f"{output_file.name} is generated greedily (temperature 0), but {', '.join(sampling_only)} "
+                        "only act when sampling: use --skip_greedy or set ++inference.temperature")
     return GenerationJob(
         input_file=input_file,
         output_file=output_file,
@@ -88,8 +93,8 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
         if request.output_dir is None:
             raise UserError("--chunks needs --output_dir")
         for chunk in request.chunks:
-            benchmark = get_benchmark(chunk.benchmark)
-            data_file = ensure_prepared(chunk.benchmark, request.data_dir)
+            benchmark = get_benchmark(chunk.benchmark, chunk.split)
+            data_file = ensure_prepared(chunk.benchmark, request.data_dir, split=chunk.split)
             config = chunk_config(overrides, chunk.seed, benchmark.prompt_config)
             jobs.append(make_job(config, data_file, chunk.output_file(request.output_dir), model))
     if not jobs:
@@ -114,6 +119,10 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     try:
         model = await client.resolve_model()
         jobs = build_jobs(request, model, overrides)
+        if any(job.inference.knobs() for job in jobs):
+            from nskit.generation.decoding import check_server_applies_knobs
+
+            await check_server_applies_knobs(client)
         strategy = select_strategy(settings)
         log.info("generation strategy: %s", strategy.name)
         async with strategy.open(settings) as solve:

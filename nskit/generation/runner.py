@@ -26,6 +26,7 @@ from nskit.generation.client import (
 from nskit.generation.jobs import GenerationJob
 from nskit.prompt.render import build_prompt
 from nskit.records import PartialOutput, RecordFileError, iter_jsonl, schema
+from nskit.records.token_log import TOKEN_STEPS_FIELD, TokenLogWriter
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ class JobState:
     """Discard any partial file before starting (`--rerun_done`)."""
     seed: dict[int, dict[str, Any]] | None = None
     """Records to write to a new partial file before starting (`--retry_errors` on a final file)."""
+    token_log: TokenLogWriter | None = None
+    """The per-token sidecar, with `++inference.token_log=K`."""
 
     def position_records(self) -> Iterator[tuple[JobState, int]]:
         for position in sorted(self.remaining):
@@ -89,9 +92,11 @@ def prepare_job(job: GenerationJob, rerun_done: bool = False, retry_errors: bool
     inputs = job.load_inputs()
     partial = PartialOutput(job.output_file, job.fingerprint())
     everything = set(range(len(inputs)))
+    token_log = TokenLogWriter(job.output_file) if job.inference.token_log else None
     if rerun_done:
         # Start over; the old final file stays in place until the new one replaces it.
-        return JobState(job=job, inputs=inputs, partial=partial, remaining=everything, done_before=0, fresh=True)
+        return JobState(job=job, inputs=inputs, partial=partial, remaining=everything, done_before=0, fresh=True,
+                        token_log=token_log)
     if job.output_file.exists() and not partial.path.exists():
         existing = list(iter_jsonl(job.output_file))
         if len(existing) != len(inputs):
@@ -105,12 +110,14 @@ def prepare_job(job: GenerationJob, rerun_done: bool = False, retry_errors: bool
             return None
         # Retrying errors: the good records seed a partial file; the final file is only replaced at the end.
         seed = {p: record for p, record in enumerate(existing) if p not in failed}
-        return JobState(job=job, inputs=inputs, partial=partial, remaining=failed, done_before=len(seed), seed=seed)
+        return JobState(job=job, inputs=inputs, partial=partial, remaining=failed, done_before=len(seed), seed=seed,
+                        token_log=token_log)
     done = partial.load()
     remaining = everything - set(done)
     if retry_errors:
         remaining |= {p for p, record in done.items() if record.get("error")}
-    return JobState(job=job, inputs=inputs, partial=partial, remaining=remaining, done_before=len(done))
+    return JobState(job=job, inputs=inputs, partial=partial, remaining=remaining, done_before=len(done),
+                    token_log=token_log)
 
 
 def start_job(state: JobState) -> None:
@@ -118,9 +125,13 @@ def start_job(state: JobState) -> None:
     partial = state.partial
     if state.fresh or not partial.path.exists():
         partial.discard()  # also a sidecar left without its partial file: it is rewritten for this run
+        if state.token_log is not None and state.seed is None:
+            state.token_log.discard()  # a token log without output is from an abandoned run
     if state.seed is not None:
         partial.seed(state.seed)
     partial.open()
+    if state.token_log is not None:
+        state.token_log.open()
 
 
 async def default_strategy(client: ModelClient, job: GenerationJob, record: dict[str, Any]) -> dict[str, Any]:
@@ -134,8 +145,15 @@ async def default_strategy(client: ModelClient, job: GenerationJob, record: dict
         schema.NUM_GENERATED_TOKENS: completion.completion_tokens,
         schema.NUM_RETRIES: completion.retries,
     }
-    if completion.logprobs is not None:
+    if completion.logprobs is not None and job.inference.top_logprobs is not None:
         fields[schema.LOGPROBS] = completion.logprobs
+    if job.inference.token_log:
+        from nskit.generation.token_steps import steps_from_logprobs
+
+        if completion.logprobs is None:
+            raise RequestFailed("no_logprobs", "the server sent no logprobs for the token log", 1, transient=False)
+
+        fields[TOKEN_STEPS_FIELD] = steps_from_logprobs(completion.logprobs, job.inference.token_log)
     return fields
 
 
@@ -172,10 +190,15 @@ async def run_jobs(
 
     def finish(state: JobState) -> None:
         state.partial.finalize(len(state.inputs))
+        if state.token_log is not None:
+            state.token_log.finalize(range(len(state.inputs)))
         summary.jobs_finished += 1
         log.info("wrote %s", state.job.output_file)
 
     def persist(state: JobState, position: int, record: dict[str, Any]) -> None:
+        steps = record.pop(TOKEN_STEPS_FIELD, None)
+        if steps is not None and state.token_log is not None:
+            state.token_log.append(position, steps)  # before the record: a finished record always has its log
         state.partial.append(position, record)
         state.remaining.discard(position)
         if not state.remaining:
@@ -226,6 +249,8 @@ async def run_jobs(
         await asyncio.gather(*workers, return_exceptions=True)
         for state in states:
             state.partial.close()
+            if state.token_log is not None:
+                state.token_log.close()
         summary.seconds = time.monotonic() - start
         summary.retries = client.stats.retries
         summary.retry_reasons = dict(client.stats.retry_reasons)

@@ -9,7 +9,7 @@ from 1 to N comes out of the same single pass. Memory grows with problems and di
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,17 @@ class FileStats:
         return {name: count for name, count in found.items() if count}
 
 
+@dataclass(frozen=True)
+class ProblemMajority:
+    """The majority vote of one problem: the vote keys tied at the top, their votes, the score per column."""
+
+    keys: list[Any]
+    """`answer_class` or normalised answer of each tied answer (empty: no file has an answer)."""
+    votes: int
+    score: tuple[float, ...]
+    """The problem's majority score per correctness column (COLUMNS order): mean correctness of the tied answers."""
+
+
 def _file_stats(path: Path, records: Sequence[MetricFields]) -> FileStats:
     """The counters that do not depend on other files (correctness is filled in by the aggregator)."""
     stats = FileStats(path, records=len(records))
@@ -96,8 +107,12 @@ def _grow(array: np.ndarray, size: int) -> np.ndarray:
 class SeedAggregator:
     """Reads the files of one benchmark (seed order) and keeps what every row needs."""
 
-    def __init__(self, max_seq_len: int | None = None) -> None:
+    def __init__(
+        self, max_seq_len: int | None = None, read: Callable[[Path], Sequence[MetricFields]] = read_fields
+    ) -> None:
         self.max_seq_len = max_seq_len
+        self.read = read
+        """How a file's records are read (the results browser reads more fields in the same pass)."""
         self.files: list[FileStats] = []
         self._identity: list[Any] = []
         self._classes: list[dict[Any, int]] = []
@@ -125,7 +140,7 @@ class SeedAggregator:
 
     def add_file(self, path: Path) -> FileStats:
         """Read one file (the next seed) into the counters."""
-        records = read_fields(path)
+        records = self.read(path)
         stats = _file_stats(path, records)
         self._check_identities(path, records)
         classes, symbolic, judge = self._read_answers(records, stats)
@@ -139,6 +154,19 @@ class SeedAggregator:
         """Count records missing from each file against the longest one."""
         for stats in self.files:
             stats.missing = self.problems - stats.records
+
+    def majority_answers(self) -> list[ProblemMajority]:
+        """Per problem, the majority vote over the files read so far (the majority@k of the last file read)."""
+        size = len(self._class_problem)
+        votes = self._votes[:size]
+        shares = self._vote_correct[:, :size] / np.maximum(votes, 1)
+        answers = []
+        for position, classes in enumerate(self._classes):
+            top = int(self._top[position])
+            tied = [(key, cls) for key, cls in classes.items() if top and votes[cls] == top]
+            score = tuple(float(shares[column, [cls for _, cls in tied]].mean()) if tied else 0.0 for column in range(4))
+            answers.append(ProblemMajority([key for key, _ in tied], top, score))
+        return answers
 
     def _check_identities(self, path: Path, records: Sequence[MetricFields]) -> None:
         known = len(self._identity)

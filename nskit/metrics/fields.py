@@ -59,3 +59,16 @@ def symbolic_verdict(record: MetricFields) -> bool | None:
     if value is None:
         value = record.passed
     return None if value is None else bool(value)
+
+
+def vote_key(record: MetricFields) -> Any:
+    """What a record votes for in majority@k: its fill_majority `answer_class`, else its normalised answer.
+
+    None when the record has no answer.
+    """
+    if record.predicted_answer is None:
+        return None
+    if isinstance(record.answer_class, int):
+        return record.answer_class
+    answer = record.predicted_answer
+    return normalized_answer(answer if isinstance(answer, str) else str(answer))

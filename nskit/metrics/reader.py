@@ -35,15 +35,22 @@ class MetricFields(msgspec.Struct):
     generation_end_time: Any = None
 
 
-_DECODER = msgspec.json.Decoder(MetricFields)
+_DECODERS: dict[type, msgspec.json.Decoder] = {}
 
 
-def read_fields(path: Path) -> list[MetricFields]:
-    """The metric fields of every record of a JSONL file, in order (blank lines skipped)."""
-    data = path.read_bytes()
+def decode_fields(path: Path, data: bytes, fields: type[MetricFields] = MetricFields) -> list[MetricFields]:
+    """The `fields` (MetricFields or a subclass with more fields) of every record in `data`, the content of `path`."""
+    decoder = _DECODERS.get(fields)
+    if decoder is None:
+        decoder = _DECODERS[fields] = msgspec.json.Decoder(fields)
     try:
-        return _DECODER.decode_lines(data)
+        return decoder.decode_lines(data)
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
         for _ in iter_numbered(path):  # raises RecordFileError with the line number
             pass
         raise RecordFileError(path, None, f"could not decode: {exc}") from None
+
+
+def read_fields(path: Path) -> list[MetricFields]:
+    """The metric fields of every record of a JSONL file, in order (blank lines skipped)."""
+    return decode_fields(path, path.read_bytes())

@@ -43,12 +43,18 @@ def _present(rows: list[Row], column: str) -> bool:
     return column == "num_entries" or any(column in r.values for r in rows)
 
 
-def format_benchmark(result: BenchmarkResult) -> str:
-    """One benchmark's table, then its marked-row notes and warnings."""
+def table_cells(result: BenchmarkResult) -> list[list[str]]:
+    """The printed table of one benchmark as cells: the header line, then one line per printed row."""
     rows = [result.row(name) for name in result.printed]
     columns = [c for c in COLUMN_ORDER if _present(rows, c)]
     table = [["evaluation_mode", *columns]]
     table += [[row.name + (MARK if row.issues else ""), *(_cell(row, c) for c in columns)] for row in rows]
+    return table
+
+
+def format_benchmark(result: BenchmarkResult) -> str:
+    """One benchmark's table, then its marked-row notes and warnings."""
+    table = table_cells(result)
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     title = f" {result.name} ".center(_WIDTH, "-")
     lines = [title] + [" | ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in table]

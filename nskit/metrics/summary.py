@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nskit.metrics.aggregate import FileStats, SeedAggregator
 from nskit.metrics.discovery import BenchmarkFiles, find_benchmarks
+from nskit.metrics.reader import MetricFields, read_fields
 from nskit.metrics.rows import Row, greedy_row, printed_names, seed_rows
 
 ISSUE_TEXT = {
@@ -32,6 +33,8 @@ class BenchmarkResult:
     files: list[FileStats] = field(default_factory=list)
     seeds: int = 0
     warnings: list[str] = field(default_factory=list)
+    voting: SeedAggregator | None = field(default=None, repr=False)
+    """The aggregator of the files that vote (the seed files, else the greedy file): per-problem answers."""
 
     def row(self, name: str) -> Row:
         """The row called `name` (KeyError if absent)."""
@@ -102,20 +105,28 @@ def count_files(root: Path) -> int:
 
 
 def summarize_benchmark(
-    found: BenchmarkFiles, *, max_seq_len: int | None = None, on_file: Callable[[Path], None] | None = None
+    found: BenchmarkFiles,
+    *,
+    max_seq_len: int | None = None,
+    on_file: Callable[[Path], None] | None = None,
+    read: Callable[[Path], Sequence[MetricFields]] = read_fields,
 ) -> BenchmarkResult:
-    """Rows of one benchmark: `greedy` from the greedy file, the seed rows from the seed files."""
+    """Rows of one benchmark: `greedy` from the greedy file, the seed rows from the seed files.
+
+    `read` reads one file's records (a caller that needs more fields than the metrics passes its own reader).
+    """
     result = BenchmarkResult(name=found.name, seeds=len(found.seeds))
     if found.greedy is not None:
-        greedy = SeedAggregator(max_seq_len)
+        greedy = SeedAggregator(max_seq_len, read)
         greedy.add_file(found.greedy)
         greedy.finish()
         _notify(on_file, found.greedy)
         result.rows.append(greedy_row(greedy))
         result.printed.append("greedy")
         result.files += greedy.files
+        result.voting = greedy
     if found.seeds:
-        seeds = SeedAggregator(max_seq_len)
+        seeds = SeedAggregator(max_seq_len, read)
         for _, path in found.seeds:
             seeds.add_file(path)
             _notify(on_file, path)
@@ -123,6 +134,7 @@ def summarize_benchmark(
         result.rows += seed_rows(seeds)
         result.printed += printed_names(len(found.seeds))
         result.files += seeds.files
+        result.voting = seeds
         result.warnings += _vote_warnings(seeds.files)
     if any(stats.code_verdicts for stats in result.files):
         from nskit.metrics.code import code_rows

@@ -31,6 +31,7 @@ def expand_chunks(
     skip_greedy: bool = False,
     starting_seed: int = 0,
     seeds: set[int] | None = None,
+    split: str | None = None,
 ) -> list[Chunk]:
     """Every chunk of a run: greedy (unless skipped) plus seeds starting_seed .. starting_seed+N-1 per benchmark.
 
@@ -39,10 +40,10 @@ def expand_chunks(
     chunks = []
     for name, count in benchmarks:
         if not skip_greedy:
-            chunks.append(Chunk(name, None))
+            chunks.append(Chunk(name, None, split))
         for seed in range(starting_seed, starting_seed + count):
             if seeds is None or seed in seeds:
-                chunks.append(Chunk(name, seed))
+                chunks.append(Chunk(name, seed, split))
     return chunks
 
 

@@ -10,8 +10,9 @@ from nskit.grading.choice import CODE_EXTRACTION
 from nskit.errors import UserError
 from nskit.models.default import resolve_model
 from nskit.pipeline.chunks import expand_chunks, split_evenly
+from nskit.pipeline.judge_steps import JudgeRequest, benchmark_inputs, judge_plan
 from nskit.pipeline.plan import Plan, SandboxRequest, Step
-from nskit.records.layout import Chunk, chunk_labels, outputs_pattern
+from nskit.records.layout import Chunk, chunk_labels, outputs_pattern, results_dir
 from nskit.servers.launch import server_request
 
 MAX_SANDBOX_SESSIONS = 128
@@ -40,6 +41,10 @@ class EvalRequest:
     retry_errors: bool = False
     overrides: list[str] = field(default_factory=list)
     expname: str = "eval"
+    judge: JudgeRequest | None = None
+    """Judge every benchmark's outputs after grading (`--judge_model` ...)."""
+    split: str | None = None
+    """None: each benchmark's default split (test); outputs of another split go to `<split>-results/`."""
 
 
 def convert_default_model_step(model: str) -> list[Step]:
@@ -68,12 +73,14 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     from nskit.datasets import get_benchmark
 
     for bench in names:
-        get_benchmark(bench)  # an unknown name fails here, before anything runs
+        get_benchmark(bench, request.split)  # an unknown name or split fails here, before anything runs
     data_args = ["--data_dir", str(request.data_dir)] if request.data_dir else []
+    data_args += ["--split", request.split] if request.split else []
     mirror_args = ["--mirror", str(request.mirror)] if request.mirror else []
     steps.append(Step(name="prepare-data", argv=["prepare_data", *names, *data_args, *mirror_args]))
 
-    chunks = expand_chunks(request.benchmarks, skip_greedy=request.skip_greedy, starting_seed=request.starting_seed)
+    chunks = expand_chunks(request.benchmarks, skip_greedy=request.skip_greedy, starting_seed=request.starting_seed,
+                           split=request.split)
     if not chunks:
         raise UserError("nothing to generate: --skip_greedy with no seeds (use e.g. gsm8k:4)")
     sandbox = sandbox_request(request.overrides)
@@ -89,7 +96,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
             outputs=[str(c.output_file(request.output_dir)) for c in group],
         ))
     for bench in names:
-        files = outputs_pattern(request.output_dir, bench)
+        files = outputs_pattern(request.output_dir, bench, request.split)
         extraction = get_benchmark(bench).extraction
         argv = ["grade", "--input_files", files, "--extraction", extraction]
         runs_code = extraction == CODE_EXTRACTION
@@ -97,13 +104,22 @@ def build_eval_plan(request: EvalRequest) -> Plan:
             argv, sandbox = code_grading(argv, request.overrides, sandbox)
         steps.append(Step(name=f"grade-{bench}", argv=argv, after=generate_names,
                           needs_sandbox=runs_code and sandbox is not None))
-    steps.append(Step(name="summarize", argv=["summarize_results", str(request.output_dir)],
-                      after=[s.name for s in steps if s.name.startswith("grade-")]))
     server = None
     if request.server_address is None:
+        extra_args = [*request.server_args]
+        launch_args = [*request.cluster.server_launch(request.server_type).args, *extra_args]
+        extra_args += decoding_server_args(request.server_type, request.overrides, launch_args)
         server = server_request(request.server_type, str(model), request.cluster, gpus=request.server_gpus,
-                                nodes=request.server_nodes, extra_args=request.server_args)
-    return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox)
+                                nodes=request.server_nodes, extra_args=extra_args)
+    judge = None
+    if request.judge is not None:
+        judge = judge_plan(request.judge, benchmark_inputs(names, request.output_dir, request.split), request.cluster, server)
+    steps += judge.steps if judge else []
+    last = "judge-" if judge else "grade-"
+    steps.append(Step(name="summarize", argv=["summarize_results", str(results_dir(request.output_dir, request.split))],
+                      after=[s.name for s in steps if s.name.startswith(last)]))
+    return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox,
+                judge_server=judge.server if judge else None)
 
 
 def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
@@ -130,11 +146,24 @@ def code_grading(argv: list[str], overrides: list[str], sandbox: SandboxRequest 
     return argv, sandbox or SandboxRequest(max_sessions=1)
 
 
+def decoding_server_args(server_type: str, overrides: list[str], args: list[str]) -> list[str]:
+    """vLLM flags that load nskit's decoding processor, when the generation settings use a decoding knob."""
+    from nskit.config.generation import GenerationConfig
+    from nskit.config.overrides import build_config, parse_overrides
+    from nskit.decoding.launch import server_args
+
+    if server_type != "vllm" or not build_config(GenerationConfig, parse_overrides(overrides)).inference.knobs():
+        return []
+    return server_args(args)
+
+
 def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None) -> list[str]:
     """`ns generate` for a group of chunks; the executor adds --server_address when it starts the server."""
     argv = ["generate", "--chunks", chunk_labels(chunks), "--output_dir", str(request.output_dir)]
     if request.data_dir:
         argv += ["--data_dir", str(request.data_dir)]
+    if request.split:
+        argv += ["--split", request.split]
     if model:
         argv += ["--model", model]
     if request.server_address:

@@ -1,4 +1,5 @@
-"""A plan: an optional server, an optional code sandbox and a list of `ns` command lines with their dependencies."""
+"""A plan: optional servers (the model's, the judge's), an optional code sandbox and a list of `ns` command lines
+with their dependencies."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 
 from nskit.servers.launch import ServerRequest
 
-__all__ = ["Plan", "SandboxRequest", "ServerRequest", "Step", "sandbox_address_arg"]
+__all__ = ["JUDGE_SERVER", "MAIN_SERVER", "Plan", "SandboxRequest", "ServerRequest", "Step", "sandbox_address_arg"]
 
 
 @dataclass
@@ -43,15 +44,21 @@ def sandbox_address_arg(address: str) -> str:
     return f"++sandbox_address={address}"
 
 
+MAIN_SERVER = "main"
+JUDGE_SERVER = "judge"
+
+
 @dataclass
 class Step:
-    """One `ns` command line. `needs_server` steps get `--server_address` of the plan's server appended;
-    `needs_sandbox` steps get `sandbox_address_arg` of the plan's sandbox."""
+    """One `ns` command line. `needs_server` steps get `--server_address` of the plan's server named `server`
+    (the model's, or the judge's) appended; `needs_sandbox` steps get `sandbox_address_arg` of the plan's sandbox."""
 
     name: str
     argv: list[str]
     needs_server: bool = False
     needs_sandbox: bool = False
+    server: str = MAIN_SERVER
+    """Which of the plan's servers a `needs_server` step talks to: MAIN_SERVER or JUDGE_SERVER."""
     after: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     """Files the step produces: a step whose outputs all exist can be skipped by an executor that resubmits."""
@@ -70,6 +77,12 @@ class Plan:
     server: ServerRequest | None = None
     env: dict[str, str] = field(default_factory=dict)
     sandbox: SandboxRequest | None = None
+    judge_server: ServerRequest | None = None
+    """A server of its own for the judge steps (a judge model that is not the one being evaluated)."""
+
+    def server_for(self, step: Step) -> ServerRequest | None:
+        """The server a `needs_server` step talks to (None when the plan has none of that name)."""
+        return self.judge_server if step.server == JUDGE_SERVER else self.server
 
     def describe(self) -> str:
         """Human-readable plan."""
@@ -77,10 +90,15 @@ class Plan:
         if self.server:
             s = self.server
             lines.append(f"  server: {s.server_type} model={s.model} gpus={s.gpus} nodes={s.nodes} args={shlex.join(s.args)}")
+        if self.judge_server:
+            s = self.judge_server
+            lines.append(f"  judge server: {s.server_type} model={s.model} gpus={s.gpus} nodes={s.nodes} "
+                         f"args={shlex.join(s.args)}")
         if self.sandbox:
             lines.append(f"  sandbox: max_sessions={self.sandbox.max_sessions} workers={self.sandbox.workers}")
         for step in self.steps:
-            marks = (" [needs server]" if step.needs_server else "") + (" [needs sandbox]" if step.needs_sandbox else "")
+            server = (" [needs judge server]" if step.server == JUDGE_SERVER else " [needs server]") if step.needs_server else ""
+            marks = server + (" [needs sandbox]" if step.needs_sandbox else "")
             after = f" (after {', '.join(step.after)})" if step.after else ""
             lines.append(f"  {step.name}{marks}{after}: {step.command_line()}")
         return "\n".join(lines)

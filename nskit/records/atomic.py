@@ -56,7 +56,46 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         handle.write(data)
 
 
+def write_if_changed(path: str | Path, data: bytes) -> bool:
+    """Replace `path` with `data` atomically unless it already holds exactly these bytes (then its mtime is kept,
+    so readers that cache on mtime, and resumes keyed on the file, see no change); True when written."""
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return False
+    atomic_write_bytes(path, data)
+    return True
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Replace `path` with `text` (UTF-8) atomically."""
     with atomic_writer(path, "w") as handle:
         handle.write(text)
+
+
+@contextlib.contextmanager
+def atomic_directory(path: str | Path) -> Iterator[Path]:
+    """Fill a temporary sibling directory; on clean exit it takes the place of `path` (an old `path` is removed).
+
+    Readers see the old directory or the new one, never a half-written one; on an exception (or a kill) the
+    temporary directory is removed (or left as a hidden `.<name>.*.tmp`) and `path` is left untouched. The files
+    are not fsynced one by one (thousands of fsyncs take minutes): for derived trees such as `ns view --export`,
+    which a power loss may leave to be written again.
+    """
+    import shutil
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield staging
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            os.replace(path, old / path.name)
+            os.replace(staging, path)
+            shutil.rmtree(old)
+        else:
+            os.replace(staging, path)
+        fsync_dir(path.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -46,7 +46,7 @@ def iter_numbered(path: str | Path, *, allow_torn_tail: bool = False) -> Iterato
             yield number, record
 
 
-def parse_line(raw: bytes, path: str | Path, number: int) -> Record:
+def parse_line(raw: bytes, path: str | Path, number: int | None) -> Record:
     """One JSONL line as a record; `RecordFileError` naming `path` and line `number` when it is not one."""
     try:
         text = raw.decode("utf-8")
@@ -72,6 +72,11 @@ def read_jsonl(path: str | Path, *, required: Sequence[str] = ()) -> list[Record
     if not records:
         raise RecordFileError(path, None, "file holds no records")
     return records
+
+
+def jsonl_bytes(records: Iterable[Record]) -> bytes:
+    """The exact bytes of a JSONL file holding `records`: one JSON object per line, UTF-8."""
+    return "".join(dumps(record) + "\n" for record in records).encode("utf-8")
 
 
 def write_jsonl(path: str | Path, records: Iterable[Record]) -> int:

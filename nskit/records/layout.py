@@ -3,6 +3,7 @@
 ```
 <output_dir>/eval-results/<benchmark>/output.jsonl            greedy
 <output_dir>/eval-results/<benchmark>/output-rs<seed>.jsonl   one sampled seed
+<output_dir>/<split>-results/<benchmark>/...                  the same for a split other than test (train-results/)
 <final>-async, <final>-async.meta.json                        work in progress of <final> (records.partial)
 ```
 
@@ -37,14 +38,41 @@ def seed_file_name(seed: int | None) -> str:
     return GREEDY_FILE if seed is None else f"output-rs{seed}.jsonl"
 
 
-def benchmark_dir(output_dir: Path, benchmark: str) -> Path:
-    """Where one benchmark's output files go."""
-    return output_dir / EVAL_RESULTS / benchmark
+def results_dir(output_dir: Path, split: str | None = None) -> Path:
+    """`<output_dir>/eval-results` for the test split (None: the default); `<output_dir>/<split>-results` for any
+    other split, so generations on training problems never mix with test results (nor enter their summary)."""
+    return output_dir / (EVAL_RESULTS if split in (None, "test") else f"{split}-results")
 
 
-def outputs_pattern(output_dir: Path, benchmark: str) -> str:
+TOKEN_LOG_SUFFIX = ".tokens"
+"""The per-token log beside an output file: `output-rs0.jsonl` -> `output-rs0.tokens` (`++inference.token_log`)."""
+TOKEN_TRACES = "token-traces"
+"""`ns token_traces` writes `<output_dir>/token-traces/<benchmark>/output.jsonl` (and its `.tokens`)."""
+
+
+def token_log_path(output: str | Path) -> Path:
+    """The token log of an output file (a `.tokens` path is returned as it is)."""
+    output = Path(output)
+    if output.suffix == TOKEN_LOG_SUFFIX:
+        return output
+    if output.suffix == ".jsonl":
+        return output.with_suffix(TOKEN_LOG_SUFFIX)
+    return output.with_name(output.name + TOKEN_LOG_SUFFIX)
+
+
+def traces_file(output_dir: Path, benchmark: str) -> Path:
+    """Where `ns token_traces` puts the trace records of `benchmark`."""
+    return output_dir / TOKEN_TRACES / benchmark / GREEDY_FILE
+
+
+def benchmark_dir(output_dir: Path, benchmark: str, split: str | None = None) -> Path:
+    """Where one benchmark's output files go (per split: see `results_dir`)."""
+    return results_dir(output_dir, split) / benchmark
+
+
+def outputs_pattern(output_dir: Path, benchmark: str, split: str | None = None) -> str:
     """A glob of every output file (greedy and seeds) of one benchmark."""
-    return str(benchmark_dir(output_dir, benchmark) / OUTPUTS_GLOB)
+    return str(benchmark_dir(output_dir, benchmark, split) / OUTPUTS_GLOB)
 
 
 def seed_of(path: str | Path) -> int | None:
@@ -69,30 +97,33 @@ class Chunk:
 
     benchmark: str
     seed: int | None
+    split: str | None = None
+    """None: the benchmark's default split (test). Not part of the label: a run has one split (`--split`)."""
 
     def output_file(self, output_dir: Path) -> Path:
-        """`<output_dir>/eval-results/<benchmark>/output.jsonl` or `output-rs{seed}.jsonl`."""
-        return benchmark_dir(output_dir, self.benchmark) / seed_file_name(self.seed)
+        """`<output_dir>/eval-results/<benchmark>/output.jsonl` or `output-rs{seed}.jsonl` (see `results_dir`)."""
+        return benchmark_dir(output_dir, self.benchmark, self.split) / seed_file_name(self.seed)
 
     def label(self) -> str:
         """The chunk on command lines, in logs and job names: `gsm8k:greedy`, `gsm8k:rs3`."""
         return f"{self.benchmark}:{GREEDY_LABEL if self.seed is None else f'rs{self.seed}'}"
 
 
-def parse_chunk_label(label: str) -> Chunk:
-    """`gsm8k:greedy` or `gsm8k:rs3` -> the chunk (the inverse of `Chunk.label`); ValueError naming the label."""
+def parse_chunk_label(label: str, split: str | None = None) -> Chunk:
+    """`gsm8k:greedy` or `gsm8k:rs3` -> the chunk of `split` (the inverse of `Chunk.label`); ValueError naming the
+    label."""
     name, _, kind = label.strip().rpartition(":")
     match = _SEED_LABEL.match(kind)
     if name and kind == GREEDY_LABEL:
-        return Chunk(name, None)
+        return Chunk(name, None, split)
     if name and match:
-        return Chunk(name, int(match.group(1)))
+        return Chunk(name, int(match.group(1)), split)
     raise UserError(f"bad chunk {label!r}: expected BENCHMARK:{GREEDY_LABEL} or BENCHMARK:rsSEED")
 
 
-def parse_chunk_labels(text: str) -> list[Chunk]:
-    """`gsm8k:greedy,gsm8k:rs3` -> chunks (the form `ns eval` passes to its generation steps)."""
-    return [parse_chunk_label(part) for part in text.split(",") if part.strip()]
+def parse_chunk_labels(text: str, split: str | None = None) -> list[Chunk]:
+    """`gsm8k:greedy,gsm8k:rs3` -> chunks of `split` (the form `ns eval` passes to its generation steps)."""
+    return [parse_chunk_label(part, split) for part in text.split(",") if part.strip()]
 
 
 def chunk_labels(chunks: list[Chunk]) -> str:

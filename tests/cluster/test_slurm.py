@@ -126,3 +126,22 @@ def test_cancelled_job_is_the_only_one_resubmitted(
     assert set(sacct_states(list(resubmitted.values())).values()) == {"COMPLETED"}
     assert len(record_keys(out)) == 12
     assert queued("resub") == []
+
+
+def test_eval_with_a_judge_on_slurm(slurm_config: Path, tmp_path: Path, mirror_dir: Path, vllm_server: str) -> None:
+    """The judge steps run as dependent Slurm jobs after grading and write judgement / judge_correct."""
+    from tests.cli.test_eval_judge import served_model
+
+    out = tmp_path / "judged"
+    result = ns("eval", f"--cluster={slurm_config}", "--benchmarks=gsm8k:0", "--output_dir", str(out),
+                "--data_dir", str(tmp_path / "data"), "--mirror", str(mirror_dir), "--expname", "judged",
+                "--server_type", "openai", "--server_address", vllm_server, "--judge_model", served_model(vllm_server),
+                "--judge_server_type=vllm", "--judge_server_address", vllm_server,
+                "--extra_judge_args=--tokens_to_generate 16", "++max_samples=2", "++inference.tokens_to_generate=64",
+                "--wait", timeout=900)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    ids = job_ids(result.stdout)
+    assert set(ids) == {"prepare-data", "generate", "grade-gsm8k", "judge-gsm8k", "summarize"}, result.stdout
+    assert set(sacct_states(list(ids.values())).values()) == {"COMPLETED"}
+    records = [json.loads(line) for line in (out / "eval-results" / "gsm8k" / "output.jsonl").read_text().splitlines()]
+    assert len(records) == 2 and all(isinstance(r["judge_correct"], bool) and "judgement" in r for r in records)
