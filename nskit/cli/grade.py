@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         ++sandbox_address=URL.
         """
         from nskit.grading import EXTRACTIONS
-        from nskit.grading.choice import CODE_EXTRACTION, extraction_for
+        from nskit.grading.choice import CODE_EXTRACTION, group_by_extraction
         from nskit.grading.files import expand_paths
         from nskit.records import RecordFileError
 
@@ -58,18 +58,18 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("--timeout must be positive")
         patterns = [part for value in input_files for part in value.split()]
         try:
-            files = expand_paths(patterns)
-            chosen = extraction_for(files, _benchmark_extraction, benchmark, extraction)
-            if chosen == CODE_EXTRACTION:
-                summary = _grade_code(files, address, timeout, num_workers)
-            else:
-                from nskit.grading.files import grade_files
+            groups = group_by_extraction(expand_paths(patterns), _benchmark_extraction, benchmark, extraction)
+            for chosen, files in groups.items():
+                if chosen == CODE_EXTRACTION:
+                    summary = _grade_code(files, address, timeout, num_workers)
+                else:
+                    from nskit.grading.files import grade_files
 
-                summary = grade_files(files, extraction=chosen, timeout=timeout, workers=num_workers, progress=True)
+                    summary = grade_files(files, extraction=chosen, timeout=timeout, workers=num_workers, progress=True)
+                typer.echo(summary.line())
         except (RecordFileError, FileNotFoundError, ValueError) as exc:
             typer.echo(f"ns grade: {exc}", err=True)
             raise typer.Exit(2) from None
-        typer.echo(summary.line())
 
 
 def _sandbox_override(extra: list[str]) -> str | None:

@@ -18,24 +18,22 @@ Lookup = Callable[[str], str | None]
 """A benchmark name (or folder name) -> its adapter's extraction; None when no benchmark has that name."""
 
 
-def extraction_for(files: list[Path], benchmark_extraction: Lookup, benchmark: str | None = None,
-                   extraction: str | None = None) -> str:
-    """The extraction (or `code`) for all of `files`; ValueError when they would need different graders."""
-    if extraction is not None:
-        return extraction
-    if benchmark is not None:
-        found = benchmark_extraction(benchmark)
-        if found is None:
+def group_by_extraction(files: list[Path], benchmark_extraction: Lookup, benchmark: str | None = None,
+                        extraction: str | None = None) -> dict[str, list[Path]]:
+    """`files` grouped by the extraction (or `code`) each gets, in order of first appearance.
+
+    `--extraction` or `--benchmark` decide for all files; otherwise each file's folder or records decide, so one
+    glob over `eval-results/*/` grades math and code benchmarks alike.
+    """
+    if extraction is None and benchmark is not None:
+        extraction = benchmark_extraction(benchmark)
+        if extraction is None:
             raise ValueError(f"unknown benchmark {benchmark!r}")
-        return found
-    choices = {path: benchmark_extraction(path.parent.name) or _from_records(path) for path in files}
-    kinds = {value == CODE_EXTRACTION for value in choices.values()}
-    if len(kinds) > 1:
-        code = [str(p) for p, v in choices.items() if v == CODE_EXTRACTION][:2]
-        other = [str(p) for p, v in choices.items() if v != CODE_EXTRACTION][:2]
-        raise ValueError(f"these files need the code judge ({', '.join(code)}) and those the math grader "
-                         f"({', '.join(other)}): grade them in separate runs")
-    return next(iter(choices.values()))
+    groups: dict[str, list[Path]] = {}
+    for path in files:
+        chosen = extraction or benchmark_extraction(path.parent.name) or _from_records(path)
+        groups.setdefault(chosen, []).append(path)
+    return groups
 
 
 def _from_records(path: Path) -> str:

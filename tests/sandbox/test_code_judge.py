@@ -125,12 +125,15 @@ def test_unreachable_sandbox_is_a_clear_error(samples: dict[str, list[dict]], tm
     assert path.read_bytes() == before
 
 
-def test_math_and_code_files_are_not_mixed(tmp_path: Path) -> None:
+def test_one_glob_grades_math_and_code_files_each_with_its_grader(sandbox_url: str, tmp_path: Path) -> None:
     math_file = tmp_path / "gsm8k" / "output.jsonl"
-    code_file = tmp_path / "other" / "output.jsonl"
-    for path, record in ((math_file, {"expected_answer": "2", "generation": "2"}),
-                         (code_file, {"test_code": "assert True", "generation": "x"})):
+    code_file = tmp_path / "other" / "output.jsonl"  # no benchmark of that name: its records say it is code
+    for path, record in ((math_file, {"expected_answer": "2", "generation": "\\boxed{2}"}),
+                         (code_file, {"test_code": "assert f() == 1", "generation": "```python\ndef f():\n    return 1\n```"})):
         path.parent.mkdir()
         path.write_text(json.dumps(record) + "\n")
-    result = CliRunner().invoke(app, ["grade", "--input_files", f"{math_file} {code_file}"])
-    assert result.exit_code == 2 and "separate runs" in result.output
+    result = CliRunner().invoke(app, ["grade", "--input_files", str(tmp_path / "*" / "output.jsonl"),
+                                      "--sandbox_address", sandbox_url])
+    assert result.exit_code == 0, result.output
+    assert read_jsonl(math_file)[0]["symbolic_correct"] is True
+    assert read_jsonl(code_file)[0]["status"] == "passed"
