@@ -11,8 +11,11 @@ service says so at start-up and keeps the per-process limit only.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -95,8 +98,12 @@ class MemoryCgroups:
         for path in list(self._leftover):
             with contextlib.suppress(OSError):
                 path.rmdir()
-        with contextlib.suppress(OSError):
+        try:
             self.parent.rmdir()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("could not remove the sandbox cgroup %s: %s", self.parent, exc.strerror)
 
 
 def _children(pid: int) -> list[int]:
