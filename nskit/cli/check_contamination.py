@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         data_dir: options.DataDir = None,
         mirror: options.Mirror = None,
     ) -> None:
-        """Exit 1 and list the overlaps when a test problem appears in the training file; exit 0 when clean.
+        """Flag test problems that appear in a training file, with an overlap report; exit 1 if any, 0 if clean.
 
         A test problem is flagged in a training line when its normalized text (lower case, punctuation dropped)
         is contained in the line, or when at least --threshold of its word --ngram-grams occur in it.

@@ -47,6 +47,8 @@ def register(app: typer.Typer) -> None:
             if server_type != "openai" and server_address is None:
                 raise UserError("ns generate talks to a running server: give --server_address "
                                  "(ns eval and ns start_server start one)")
+            if split is not None and not chunks:
+                raise UserError("--split picks the benchmark data of --chunks; an --input_file is read as it is")
             request = GenerateRequest(
                 chunks=parse_chunk_labels(chunks, split) if chunks else [],
                 output_dir=output_dir, data_dir=data_dir, input_file=input_file, output_file=output_file,

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from nskit.errors import UserError
-from nskit.generation.code_format import CODE_TAG_PRESETS
+from nskit.generation.code_format import CODE_TAG_PRESETS, CodeTags
 from nskit.prompt.render import load_prompt_config
 from nskit.records import RecordFileError, iter_numbered, write_jsonl
 from nskit.records.layout import find_benchmarks
@@ -69,10 +69,10 @@ class Problem:
     """What was seen of one problem: its first record (for the prompt) and the solutions kept so far."""
 
     record: dict[str, Any]
+    seen: NearDuplicates
     kept: list[dict[str, Any]] = field(default_factory=list)
     correct: int = 0
     """Correct, clean and distinct solutions before the cap (what `--until_solved` counts)."""
-    seen: NearDuplicates | None = None
 
 
 @dataclass
@@ -116,7 +116,9 @@ def collect(paths: list[Path], settings: CollectSettings) -> CollectResult:
         for line, record in iter_numbered(path):
             records += 1
             key = problem_key(record, path, line)
-            problem = problems.setdefault(key, Problem(record, seen=NearDuplicates(settings.dedup_threshold)))
+            problem = problems.get(key)
+            if problem is None:
+                problem = problems[key] = Problem(record, NearDuplicates(settings.dedup_threshold))
             reason, sft = _judge(record, settings, tags, problem)
             if reason is not None:
                 rejected[reason] += 1
@@ -137,7 +139,7 @@ def collect(paths: list[Path], settings: CollectSettings) -> CollectResult:
 
 
 def _judge(
-    record: dict[str, Any], settings: CollectSettings, tags: Any, problem: Problem
+    record: dict[str, Any], settings: CollectSettings, tags: CodeTags, problem: Problem
 ) -> tuple[str | None, list[dict[str, str]]]:
     failure = trajectory_failure(record, settings.drop_code_errors)
     if failure:
@@ -151,7 +153,6 @@ def _judge(
         sft = assistant_messages(record, tags, settings.tool_turns)
     except TrajectoryFormatError:
         return "tir_format", []
-    assert problem.seen is not None
     if not problem.seen.add(record[GENERATION]):
         return "duplicate", []
     return None, sft

@@ -9,12 +9,12 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def normalize_text(text: str) -> str:
-    """Lower case, Unicode NFKC, punctuation and markup dropped, runs of whitespace as one space."""
+    """Lower case, Unicode NFKC, only the words (runs of letters and digits) kept, joined by single spaces."""
     return " ".join(words(text))
 
 
 def words(text: str) -> list[str]:
-    """The words of `text` after NFKC and lower casing; numbers are words, punctuation and LaTeX markup are not."""
+    """The words of `text` after NFKC and lower casing: runs of letters and digits (`\\frac{1}{2}` -> frac, 1, 2)."""
     return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
 
 

@@ -62,3 +62,8 @@ def test_train_outputs_have_their_own_directory(tmp_path: Path) -> None:
     assert f"ns summarize_results {tmp_path}/train-results" in result.stdout
     refused = ns("eval", "--benchmarks=aime24", "--split", "train", "--output_dir", str(tmp_path), "--dry_run")
     assert refused.returncode == 2 and "benchmark 'aime24' has no split 'train'" in refused.stderr
+    problems = tmp_path / "in.jsonl"
+    problems.write_text('{"id": "p0", "problem": "What is 1 + 1?", "expected_answer": "2"}\n')
+    refused = ns("generate", "--input_file", str(problems), "--output_file", str(tmp_path / "out.jsonl"), "--split",
+                 "train", "--server_address", "http://127.0.0.1:9/v1")
+    assert refused.returncode == 2 and "--split picks the benchmark data of --chunks" in refused.stderr

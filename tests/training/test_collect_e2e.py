@@ -47,7 +47,7 @@ def test_train_split_generations_become_sft_data(tmp_path: Path, vllm_server: st
     out = tmp_path / "run"
     result = ns("eval", "--benchmarks=gsm8k:4", "--skip_greedy", "--split", "train", "--output_dir", str(out),
                 "--data_dir", str(tmp_path / "data"), "--mirror", str(mirror_dir), "--server_type", "openai",
-                "--server_address", vllm_server, "++max_samples=50", "++inference.tokens_to_generate=40", FEWSHOT)
+                "--server_address", vllm_server, "++max_samples=50", "++inference.tokens_to_generate=32", FEWSHOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (out / "eval-results").exists(), "train outputs mixed into the test results"
     seeds = sorted(p.name for p in (out / "train-results" / "gsm8k").glob("output*.jsonl"))
@@ -60,7 +60,7 @@ def test_train_split_generations_become_sft_data(tmp_path: Path, vllm_server: st
     assert collected.returncode == 0, collected.stderr
     report = check_collected(sft, 200, 50)
     assert f"kept {report['kept']} of 200 generations" in collected.stdout
-    assert report["rejected"]["truncated"] > 0  # 40 tokens: most solutions are cut, and none of those is kept
+    assert report["rejected"]["truncated"] > 0  # 32 tokens: most solutions are cut, and none of those is kept
 
 
 def test_next_round_requests_only_short_problems(tmp_path: Path, vllm_server: str) -> None:
