@@ -56,6 +56,7 @@ class MemoryCgroups:
             return None, "no cgroup memory controller is available to this process"
         reasons = []
         for base, limit_file in candidates:
+            _remove_stale(base)
             parent = base / f"nskit-sandbox-{os.getpid()}"
             try:
                 parent.mkdir(exist_ok=True)
@@ -104,6 +105,20 @@ class MemoryCgroups:
             pass
         except OSError as exc:
             log.warning("could not remove the sandbox cgroup %s: %s", self.parent, exc.strerror)
+
+
+def _remove_stale(base: Path) -> None:
+    """Remove the cgroups of services that are gone (killed with SIGKILL, they could not remove their own)."""
+    for parent in base.glob("nskit-sandbox-*"):
+        pid = parent.name.rpartition("-")[2]
+        if not pid.isdigit() or Path(f"/proc/{pid}").exists():
+            continue
+        for path in [*(p for p in parent.iterdir() if p.is_dir()), parent]:
+            try:
+                path.rmdir()
+            except OSError as exc:  # still holds processes: leave it to a later start
+                log.info("stale sandbox cgroup %s not removed: %s", path, exc.strerror)
+                break
 
 
 def _children(pid: int) -> list[int]:
