@@ -5,7 +5,8 @@ cgroup caps their sum. The service creates `nskit-sandbox-<pid>/` under its own 
 `memory` controller, or v2 with `memory` in the parent's `cgroup.subtree_control`), one child per live sandbox with
 the limit `memory_mb`, and moves every process of the sandbox into it before its first snippet; a process past the
 limit is killed by the kernel (status `killed`). Where no cgroup can be created (not root, read-only cgroupfs) the
-service says so at start-up and keeps the per-process limit only.
+service says so at start-up and keeps the per-process limit only. A service killed with SIGKILL cannot remove its
+cgroups; the next service started under the same parent removes them.
 """
 
 from __future__ import annotations
