@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from nskit.cli import options
+from nskit.cli import where
 
 
 def register(app: typer.Typer) -> None:
     """Add the `grade` command to `app`."""
 
-    @app.command("grade", context_settings=options.EXTRA_ARGS)
+    @app.command("grade")
     def grade(
         ctx: typer.Context,
         input_files: Annotated[
@@ -37,6 +37,8 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--sandbox_address", help="code: a running sandbox service (default: start one for the run)"),
         ] = None,
+        cluster: where.Cluster = None,
+        config_dir: where.ConfigDir = None,
     ) -> None:
         """Grade each record in place, atomically (NeMo-Skills files too).
 
@@ -44,14 +46,15 @@ def register(app: typer.Typer) -> None:
         grading_error. Code: passed, status (passed|failed|timeout|error|no_code), execution_error and
         execution_time, from running the program with its tests in the sandbox; resumable. Bad input (malformed
         line, missing field) stops with file and line, and no file is changed. The pipeline passes the sandbox as
-        ++sandbox_address=URL.
+        ++sandbox_address=URL (the `++` spelling of --sandbox_address).
         """
+        if where.submitted(ctx, cluster, config_dir):
+            return
         from nskit.grading import EXTRACTIONS
         from nskit.grading.choice import CODE_EXTRACTION, group_by_extraction
         from nskit.grading.files import expand_paths
         from nskit.records import RecordFileError
 
-        address = sandbox_address or _sandbox_override(ctx.args)
         if extraction is not None and extraction not in (*EXTRACTIONS, CODE_EXTRACTION):
             raise typer.BadParameter(f"unknown extraction {extraction!r}; known: {', '.join(EXTRACTIONS)}, code")
         if timeout <= 0:
@@ -61,7 +64,7 @@ def register(app: typer.Typer) -> None:
             groups = group_by_extraction(expand_paths(patterns), _benchmark_extraction, benchmark, extraction)
             for chosen, files in groups.items():
                 if chosen == CODE_EXTRACTION:
-                    summary = _grade_code(files, address, timeout, num_workers)
+                    summary = _grade_code(files, sandbox_address, timeout, num_workers)
                 else:
                     from nskit.grading.files import grade_files
 
@@ -70,17 +73,6 @@ def register(app: typer.Typer) -> None:
         except (RecordFileError, FileNotFoundError, ValueError) as exc:
             typer.echo(f"ns grade: {exc}", err=True)
             raise typer.Exit(2) from None
-
-
-def _sandbox_override(extra: list[str]) -> str | None:
-    """`++sandbox_address=URL`, the one override `ns grade` takes (what the pipeline appends for a sandbox)."""
-    address = None
-    for arg in extra:
-        key, sep, value = arg.partition("=")
-        if key != "++sandbox_address" or not sep or not value:
-            raise typer.BadParameter(f"unexpected argument {arg!r}; ns grade takes only ++sandbox_address=URL")
-        address = value
-    return address
 
 
 def _benchmark_extraction(name: str) -> str | None:
