@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,29 +48,34 @@ class GenerationJob:
             "settings": self.settings,
         }
 
-    def load_inputs(self) -> list[dict[str, Any]]:
-        """Input records (the first `max_samples`), each checked to have what the prompt needs.
+    def count_inputs(self) -> int:
+        """How many input records this job has (the first `max_samples`), each checked to have what the prompt needs.
 
-        The list is shared by every job reading the same file (e.g. 256 seeds of one benchmark hold one copy),
-        so callers must not mutate the records.
+        Reads the file as a stream and keeps no record; the answer is cached per file state, so jobs reading the
+        same file (256 seeds of one benchmark) check it once.
         """
         stat = self.input_file.stat()
-        return _load_inputs(self.input_file.resolve(), stat.st_mtime_ns, stat.st_size, self.max_samples,
-                            frozenset(self.prompt_config.fields()))
+        return _count_inputs(self.input_file.resolve(), stat.st_mtime_ns, stat.st_size, self.max_samples,
+                             frozenset(self.prompt_config.fields()))
+
+    def iter_inputs(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """`(position, record)` of the input records, read as a stream (checked by `count_inputs` first)."""
+        for position, (_, record) in enumerate(iter_numbered(self.input_file)):
+            if 0 <= self.max_samples <= position:
+                return
+            yield position, record
 
 
-@functools.lru_cache(maxsize=16)
-def _load_inputs(
-    path: Path, _mtime_ns: int, _size: int, max_samples: int, needed: frozenset[str]
-) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = []
+@functools.lru_cache(maxsize=64)
+def _count_inputs(path: Path, _mtime_ns: int, _size: int, max_samples: int, needed: frozenset[str]) -> int:
+    count = 0
     for line, record in iter_numbered(path):
-        if 0 <= max_samples <= len(records):
+        if 0 <= max_samples <= count:
             break
         missing = sorted(k for k in needed if record.get(k) in (None, ""))
         if missing:
             raise RecordFileError(path, line, f"record lacks field(s) {missing} needed by the prompt")
-        records.append(record)
-    if not records:
+        count += 1
+    if not count:
         raise RecordFileError(path, None, "no input records")
-    return records
+    return count

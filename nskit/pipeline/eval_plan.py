@@ -12,6 +12,7 @@ from nskit.pipeline.chunks import expand_chunks, split_evenly
 from nskit.pipeline.judge_steps import JudgeRequest, benchmark_inputs, judge_plan
 from nskit.pipeline.plan import Plan, SandboxRequest, Step
 from nskit.records.layout import Chunk, chunk_labels, outputs_pattern, results_dir
+from nskit.servers.compile_mode import eager_or_compiled, run_token_budget
 from nskit.servers.launch import server_request
 
 MAX_SANDBOX_SESSIONS = 128
@@ -106,6 +107,9 @@ def build_eval_plan(request: EvalRequest) -> Plan:
         extra_args += decoding_server_args(request.server_type, request.overrides, launch_args)
         server = server_request(request.server_type, str(model), request.cluster, gpus=request.server_gpus,
                                 nodes=request.server_nodes, extra_args=extra_args)
+        launch = request.cluster.server_launch(request.server_type)
+        configured = eager_or_compiled(launch.args, token_budget(request, chunks), launch.compile_above_tokens)
+        server.args = [*configured, *extra_args]
     judge = None
     if request.judge is not None:
         judge = judge_plan(request.judge, benchmark_inputs(names, request.output_dir, request.split), request.cluster, server)
@@ -115,6 +119,26 @@ def build_eval_plan(request: EvalRequest) -> Plan:
                       after=[s.name for s in steps if s.name.startswith(last)]))
     return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox,
                 judge_server=judge.server if judge else None)
+
+
+def token_budget(request: EvalRequest, chunks: list[Chunk]) -> int | None:
+    """At most how many tokens the run generates (None when a benchmark's size is unknown: not prepared yet and
+    no ++max_samples)."""
+    from nskit.config.generation import GenerationConfig
+    from nskit.config.overrides import build_config, parse_overrides
+    from nskit.datasets.prepare import output_path
+    from nskit.records import iter_numbered
+
+    settings = build_config(GenerationConfig, parse_overrides(request.overrides))
+    sizes: dict[str, int | None] = {}
+    for chunk in chunks:
+        if chunk.benchmark not in sizes:
+            data = output_path(chunk.benchmark, request.data_dir)
+            counts = [sum(1 for _ in iter_numbered(data))] if data.is_file() else []
+            if settings.max_samples >= 0:
+                counts.append(settings.max_samples)
+            sizes[chunk.benchmark] = min(counts) if counts else None
+    return run_token_budget([sizes[c.benchmark] for c in chunks], settings.inference.tokens_to_generate)
 
 
 def sandbox_request(overrides: list[str]) -> SandboxRequest | None:

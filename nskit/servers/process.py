@@ -53,13 +53,20 @@ class ServerProcess:
         argv = self.server_type.command(self.spec, self.python)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "a", encoding="utf-8") as log:
-            log.write(f"$ {' '.join(argv)}\n")
-        self._process = spawn_supervised(argv, self.log_path, env=self.spec.env)
+            derived = " ".join(f"{k}={v}" for k, v in self.environment().items() if k.startswith("VLLM_CPU_"))
+            log.write(f"$ {derived + ' ' if derived else ''}{' '.join(argv)}\n")
+        self._process = spawn_supervised(argv, self.log_path, env=self.environment())
         try:
             self._wait_healthy()
         except BaseException:
             self.stop()
             raise
+
+    def environment(self) -> dict[str, str]:
+        """Variables set for the server: those its type derives at launch (a server type may define
+        `launch_environment(spec)`, e.g. vLLM's CPU binding), then the spec's own, which win."""
+        derive = getattr(self.server_type, "launch_environment", None)
+        return {**(derive(self.spec) if derive is not None else {}), **self.spec.env}
 
     def _wait_healthy(self) -> None:
         url = f"http://{self.spec.host}:{self.spec.port}{self.server_type.health_path()}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from nskit.servers.base import LaunchSpec, register_server_type
@@ -23,6 +24,12 @@ class VLLMServer:
         if spec.nodes > 1:
             argv += ["--pipeline-parallel-size", str(spec.nodes)]
         return argv + list(spec.extra_args)
+
+    def launch_environment(self, spec: LaunchSpec) -> dict[str, str]:
+        """On the CPU build: bind OpenMP to every CPU this process may use (see cpu_binding); else nothing."""
+        from nskit.servers.cpu_binding import vllm_cpu_environment
+
+        return vllm_cpu_environment(tensor_parallel=spec.gpus, env={**os.environ, **spec.env})
 
     def health_path(self) -> str:
         """vLLM answers /health once the engine is ready."""
