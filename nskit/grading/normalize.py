@@ -48,6 +48,7 @@ _NOISE = re.compile(
 )
 _FRAC_ALIASES = re.compile(r"\\[dt]frac(?![a-zA-Z])|\\cfrac(?![a-zA-Z])")
 _BINOM_ALIASES = re.compile(r"\\[dt]binom(?![a-zA-Z])")
+_TEXT_ALIASES = re.compile(r"\\(?:textrm|textnormal|textup|mbox)\s*\{")
 _DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ(?![a-zA-Z])|\\degree(?![a-zA-Z])|\^\s*\{\s*o\s*\}")
 _PERCENT = re.compile(r"\\?%\s*$")
 _TEXT_CMD = re.compile(
@@ -125,11 +126,14 @@ def normalize(answer: str) -> Normalized:
     text = _NOISE.sub(" ", text)
     text = _FRAC_ALIASES.sub(r"\\frac", text)
     text = _BINOM_ALIASES.sub(r"\\binom", text)
+    text = _TEXT_ALIASES.sub(r"\\text{", text)
     text = text.replace("\\$", "").replace("$", "")
     text = _INFINITY.sub(r"\\infty", text).strip()
     if text.endswith("\\") and not text.endswith("\\\\"):
         text = text[:-1].strip()  # a stray trailing backslash ("185\")
     text = _outer_braces(text)
+    if text.endswith(".") and not text.endswith("\\."):
+        text = text[:-1].rstrip()  # "{2 seconds.}": the sentence's period was inside the braces
     if text.startswith("\\text{") and text.endswith("}") and text.count("{") == 1:
         text = text[6:-1]  # one \text{...} around the whole answer: "\text{(B), (C)}"
     seconds = clock_time(text)

@@ -22,6 +22,7 @@ SEVERAL_ANSWERS = [
     ("1,2", "\\boxed{1} is wrong, so the answer is \\boxed{2}", F), ("5", "\\boxed{5} and \\boxed{5}", T),
     ("-1, 1", "x=\\pm 1", T), ("0,1", "$0$ or $1$", T), ("0,1", "$0$ or $2$", F),
     ("\\frac12, 3", "$3$ and $\\frac{1}{2}$", T), ("1,2", "1; 2", T), ("1,3", "1 and 3", T),
+    ("19 \\text{ and }43", "43 \\textrm{ and } 19", T), ("19 \\text{ and }43", "19 \\textrm{ or } 34", F),
 ]
 
 ASSIGNMENTS = [
@@ -74,6 +75,7 @@ NUMBERS_AS_WRITTEN = [
     ("1000.5", "€ 1,000.50", T), ("3", "3\\text{ m}^2", T), ("\\frac{1}{3}", "0.\\overline{3}", T),
     ("\\frac{1}{6}", "0.1\\overline{6}", T), ("\\frac{1}{6}", "0.\\overline{16}", F), ("x=3", "x = 3 \\text{ cm}", T),
     ("10\\sqrt{2}", "14.142", T), ("10\\sqrt{2}", "14.14", F),
+    ("\\text{1:03 PM}", "13:03", T), ("\\text{4:30 p.m.}", "16:30", T), ("\\text{4:30 p.m.}", "4:30", F),
 ]
 
 STRUCTURES_IN_PROSE = [
