@@ -34,6 +34,7 @@ class EvalRequest:
     server_address: str | None = None
     server_gpus: int | None = None
     server_nodes: int = 1
+    server_replicas: int = 1
     server_args: list[str] = field(default_factory=list)
     skip_greedy: bool = False
     starting_seed: int = 0
@@ -111,7 +112,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
         launch_args = [*request.cluster.server_launch(request.server_type).args, *extra_args]
         extra_args += decoding_server_args(request.server_type, request.overrides, launch_args)
         server = server_request(request.server_type, str(model), request.cluster, gpus=request.server_gpus,
-                                nodes=request.server_nodes, extra_args=extra_args)
+                                nodes=request.server_nodes, extra_args=extra_args, replicas=request.server_replicas)
         launch = request.cluster.server_launch(request.server_type)
         configured = eager_or_compiled(launch.args, token_budget(request, chunks), launch.compile_above_tokens)
         server.args = [*configured, *extra_args]
