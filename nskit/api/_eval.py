@@ -17,6 +17,7 @@ def eval(  # noqa: A001 - the command's name, as NeMo-Skills' Python API spells 
     server_type: str = "vllm",
     server_gpus: int | None = None,
     server_nodes: int = 1,
+    server_replicas: int = 1,
     server_args: str = "",
     server_address: str | None = None,
     data_dir: str | Path | None = None,
@@ -68,7 +69,8 @@ def eval(  # noqa: A001 - the command's name, as NeMo-Skills' Python API spells 
         benchmarks=parse_benchmarks(benchmarks), output_dir=Path(output_dir).resolve(), cluster=cluster_config,
         data_dir=Path(data_dir).resolve() if data_dir else None, mirror=Path(mirror).resolve() if mirror else None,
         model=model, server_type=server_type, server_address=server_address, server_gpus=server_gpus,
-        server_nodes=server_nodes, server_args=shlex.split(server_args), skip_greedy=skip_greedy,
+        server_nodes=server_nodes, server_replicas=server_replicas, server_args=shlex.split(server_args),
+        skip_greedy=skip_greedy,
         starting_seed=starting_seed, num_jobs=num_jobs, rerun_done=rerun_done, retry_errors=retry_errors,
         settings=settings, expname=expname, split=split, judge=judge,
     )

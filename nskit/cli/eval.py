@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
         server_type: options.ServerType = "vllm",
         server_gpus: options.ServerGpus = None,
         server_nodes: options.ServerNodes = 1,
+        server_replicas: options.ServerReplicas = 1,
         server_args: options.ServerArgs = "",
         server_address: options.ServerAddress = None,
         data_dir: options.DataDir = None,
@@ -63,6 +64,7 @@ def register(app: typer.Typer) -> None:
                 run_eval(
                     benchmarks, output_dir=output_dir, cluster=cluster, config_dir=config_dir, model=model,
                     server_type=server_type, server_gpus=server_gpus, server_nodes=server_nodes,
+                    server_replicas=server_replicas,
                     server_args=server_args, server_address=server_address, data_dir=data_dir, split=split,
                     mirror=mirror,
                     num_jobs=num_jobs, skip_greedy=skip_greedy, starting_seed=starting_seed, expname=expname,

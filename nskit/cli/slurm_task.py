@@ -33,6 +33,7 @@ def client(
     ctx: typer.Context,
     server_type: Annotated[str | None, typer.Option("--server_type", help="the job's server type; omitted: none")] = None,
     health_timeout: Annotated[float, typer.Option("--health_timeout")] = 900.0,
+    replicas: Annotated[int, typer.Option("--replicas", help="replicas of the job's server")] = 1,
     sandbox: Annotated[bool, typer.Option("--sandbox", help="wait for the job's sandbox, pass its address")] = False,
     sandbox_timeout: Annotated[float, typer.Option("--sandbox_timeout")] = 300.0,
 ) -> None:
@@ -40,7 +41,8 @@ def client(
     from nskit.cluster.slurm_tasks import run_client
 
     argv = ctx.args[1:] if ctx.args[:1] == ["--"] else ctx.args
-    raise typer.Exit(run_client(server_type, health_timeout, argv, sandbox=sandbox, sandbox_timeout=sandbox_timeout))
+    raise typer.Exit(run_client(server_type, health_timeout, argv, sandbox=sandbox, sandbox_timeout=sandbox_timeout,
+                                replicas=replicas))
 
 
 def register(app: typer.Typer) -> None:

@@ -151,6 +151,11 @@ class ClusterConfig(BaseModel):
                 env[entry] = os.environ[entry]
         return env
 
+    def inherited_env_names(self) -> list[str]:
+        """Names in `env_vars` copied from this environment (no `=`): API keys and other secrets, which must never
+        be written into a job script (Slurm jobs get them through sbatch's own environment)."""
+        return [entry.strip() for entry in self.env_vars if "=" not in entry]
+
     def server_launch(self, server_type: str) -> ServerLaunch:
         """Launch defaults for a server type (empty defaults when the config names none)."""
         return self.servers.get(server_type, ServerLaunch())

@@ -15,6 +15,7 @@ from nskit.config.settings import generation_settings
 from nskit.decoding.knobs import NEEDS_SAMPLING
 from nskit.errors import UserError
 from nskit.generation.client import ModelClient, RetryPolicy
+from nskit.generation.replicas import ReplicaClient, make_client
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.reasoning import ReasoningSettings
 from nskit.generation.runner import RunSummary, run_jobs
@@ -116,9 +117,10 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     if request.server_address is None:
         raise UserError("ns generate talks to a running server: give --server_address (ns eval and ns "
                         "start_server start one; ++batch_api=True --server_type vllm runs vLLM's run_batch instead)")
-    client = ModelClient(
+    client = make_client(
         request.server_address,
         request.model,
+        max_concurrent=settings.max_concurrent_requests,
         api_key=os.environ.get("OPENAI_API_KEY"),
         timeout=settings.request_timeout,
         retry=RetryPolicy(max_retries=settings.max_retries),
@@ -143,6 +145,8 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     finally:
         await client.close()
     log.info(summary.line())
+    if isinstance(client, ReplicaClient):
+        log.info("requests answered per replica: %s", client.usage())
     return summary
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from nskit.config.cluster import ClusterConfig
 from nskit.config.generation import GenerationConfig
 from nskit.config.settings import as_overrides
+from nskit.grading.choice import CODE_EXTRACTION
 from nskit.errors import UserError
 from nskit.models.default import resolve_model
 from nskit.pipeline.chunks import expand_chunks, split_evenly
@@ -35,6 +36,7 @@ class EvalRequest:
     server_address: str | None = None
     server_gpus: int | None = None
     server_nodes: int = 1
+    server_replicas: int = 1
     server_args: list[str] = field(default_factory=list)
     skip_greedy: bool = False
     starting_seed: int = 0
@@ -101,15 +103,19 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     for bench in names:
         files = outputs_pattern(request.output_dir, bench, request.split)
         extraction = get_benchmark(bench).extraction
-        steps.append(Step(name=f"grade-{bench}", argv=["grade", "--input_files", files, "--extraction", extraction],
-                          after=generate_names))
+        argv = ["grade", "--input_files", files, "--extraction", extraction]
+        runs_code = extraction == CODE_EXTRACTION
+        if runs_code:
+            argv, sandbox = code_grading(argv, request.settings, sandbox)
+        steps.append(Step(name=f"grade-{bench}", argv=argv, after=generate_names,
+                          needs_sandbox=runs_code and sandbox is not None))
     server = None
     if request.server_address is None:
         extra_args = [*request.server_args]
         launch_args = [*request.cluster.server_launch(request.server_type).args, *extra_args]
         extra_args += decoding_server_args(request.server_type, request.settings, launch_args)
         server = server_request(request.server_type, str(model), request.cluster, gpus=request.server_gpus,
-                                nodes=request.server_nodes, extra_args=extra_args)
+                                nodes=request.server_nodes, extra_args=extra_args, replicas=request.server_replicas)
         launch = request.cluster.server_launch(request.server_type)
         configured = eager_or_compiled(launch.args, token_budget(request, chunks), launch.compile_above_tokens)
         server.args = [*configured, *extra_args]
@@ -149,6 +155,15 @@ def sandbox_request(settings: GenerationConfig) -> SandboxRequest | None:
     if not settings.code_execution or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
+
+
+def code_grading(argv: list[str], settings: GenerationConfig, sandbox: SandboxRequest | None,
+                 ) -> tuple[list[str], SandboxRequest | None]:
+    """A code benchmark's grade step runs its tests in the sandbox: the one named by `++sandbox_address`, else
+    the plan's (started for the generation's code execution, or for grading alone)."""
+    if settings.sandbox_address:
+        return [*argv, "--sandbox_address", settings.sandbox_address], sandbox
+    return argv, sandbox or SandboxRequest(max_sessions=1)
 
 
 def decoding_server_args(server_type: str, settings: GenerationConfig, args: list[str]) -> list[str]:

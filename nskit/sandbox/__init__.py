@@ -2,6 +2,8 @@
 
 Public API (see docs/sandbox.md), imported on first use (so that `nskit.sandbox.config` stays light for the CLI):
 - ``SandboxClient(base_url).execute(code, session_id=None, timeout=None) -> ExecutionResult`` (async)
+- ``SandboxClient(base_url).run_tests(code, tests, timeout=None) -> CodeVerdict`` (async; code benchmarks)
+- ``judge.grade_code_files(paths, sandbox_address=None, timeout=10.0)``: the execution judge of code benchmarks
 - ``SandboxProcess(port=0, args=...)``: context manager that runs the service (`ns sandbox`) as a child process
 - ``ExecutionResult``, ``SandboxConfig``, ``SandboxUnavailable``, ``SandboxError``, ``SandboxStartError``
 """
@@ -17,11 +19,13 @@ if TYPE_CHECKING:
     from nskit.sandbox.config import SandboxConfig
     from nskit.sandbox.process import SandboxProcess, SandboxStartError
     from nskit.sandbox.result import STATUSES, ExecutionResult, Status, trim_traceback
+    from nskit.sandbox.verdict import VERDICT_STATUSES, CodeVerdict, VerdictStatus
 
 _HOMES = {
     "SandboxUnavailable": "bwrap", "SandboxClient": "client", "SandboxError": "client", "SandboxConfig": "config",
     "SandboxProcess": "process", "SandboxStartError": "process", "STATUSES": "result", "ExecutionResult": "result",
-    "Status": "result", "trim_traceback": "result",
+    "Status": "result", "trim_traceback": "result", "VERDICT_STATUSES": "verdict", "CodeVerdict": "verdict",
+    "VerdictStatus": "verdict",
 }
 __all__ = sorted(_HOMES)
 

@@ -7,12 +7,27 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from nskit.errors import UserError
 from nskit.proc import is_healthy, log_tail, spawn_supervised, stop_supervised
 from nskit.servers.base import LaunchSpec, ServerType
 
 
 class ServerError(RuntimeError):
     """The server did not come up (exited, or not healthy in time); the message carries its log tail."""
+
+
+class GpuRequired(UserError):
+    """A GPU-only server type (sglang, trtllm) asked to start on a machine without an NVIDIA GPU."""
+
+
+def require_gpu(server_type: ServerType, argv: list[str] | None = None) -> None:
+    """Raise GpuRequired when `server_type` needs an NVIDIA GPU and this machine has none."""
+    from nskit.models.default import has_gpu
+
+    if getattr(server_type, "needs_gpu", False) and not has_gpu():
+        shown = f" (it would run: {' '.join(argv)})" if argv else ""
+        raise GpuRequired(f"server type {server_type.name!r} needs an NVIDIA GPU and this machine has none{shown}; "
+                          f"--dry_run prints the command lines, --cluster runs them on a GPU cluster")
 
 
 class ServerProcess:
@@ -51,6 +66,7 @@ class ServerProcess:
     def start(self) -> None:
         """Launch and block until healthy; on failure the process is torn down and ServerError raised."""
         argv = self.server_type.command(self.spec, self.python)
+        require_gpu(self.server_type, argv)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "a", encoding="utf-8") as log:
             derived = " ".join(f"{k}={v}" for k, v in self.environment().items() if k.startswith("VLLM_CPU_"))

@@ -14,6 +14,7 @@ class VLLMServer:
 
     name: str = "vllm"
     launches_process: bool = True
+    needs_gpu: bool = False
 
     def command(self, spec: LaunchSpec, python: str) -> list[str]:
         """vLLM argv: the model is served under its own path/name; `--server_args` are appended verbatim."""
@@ -22,7 +23,8 @@ class VLLMServer:
         if spec.gpus and spec.gpus > 1:
             argv += ["--tensor-parallel-size", str(spec.gpus)]
         if spec.nodes > 1:
-            argv += ["--pipeline-parallel-size", str(spec.nodes)]
+            # across nodes through the Ray cluster the job started (nskit.servers.ray_cluster)
+            argv += ["--pipeline-parallel-size", str(spec.nodes), "--distributed-executor-backend", "ray"]
         return argv + list(spec.extra_args)
 
     def launch_environment(self, spec: LaunchSpec) -> dict[str, str]:
