@@ -195,7 +195,7 @@ def main() -> None:
         return asyncio.run(loop(f"http://127.0.0.1:{args.port}/v1", args.requests, args.concurrency))
 
     sys.path.insert(0, str(REPO))
-    from nskit.servers.process import free_port, is_healthy
+    from nskit.proc import free_port, is_healthy
 
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
     client_cpu, stub_cpu = cpus[0], cpus[-1]

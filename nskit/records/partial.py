@@ -50,9 +50,9 @@ class PartialIndex:
 class PartialOutput:
     """Append-only store of finished records for one final output file."""
 
-    def __init__(self, final: str | Path, fingerprint: dict[str, Any] | None = None) -> None:
+    def __init__(self, final: str | Path, fingerprint: dict[str, Any] | None = None, *, path: Path | None = None) -> None:
         self.final = Path(final)
-        self.path = partial_path(self.final)
+        self.path = path if path is not None else partial_path(self.final)  # another job's store beside the same file
         self.meta_path = meta_path(self.path)
         self.fingerprint = fingerprint or {}
         self._fd: int | None = None

@@ -1,27 +1,26 @@
-"""The HTTP service: ``python -m nskit.sandbox.server --port P`` (or ``ns sandbox``).
+"""The HTTP service that ``ns sandbox --port P`` runs.
 
 Endpoints (JSON):
   GET    /health                 -> {"status": "ok", "workers": ..., "running": ..., "sessions": ..., ...}
   POST   /execute                {"code": str, "session_id": str | null, "timeout": float | null} -> ExecutionResult
   DELETE /sessions/{session_id}  -> {"closed": bool}
+  POST   /run_tests              {"code": str, "tests": str, "timeout": float | null} -> CodeVerdict
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import signal
 import sys
-from collections.abc import Sequence
-from dataclasses import fields
 from typing import Any
 
 from aiohttp import web
 
-from nskit.sandbox.bwrap import SandboxUnavailable, find_tools
+from nskit.sandbox.bwrap import SandboxUnavailable, find_tools, is_rootless, user_namespace_problem
 from nskit.sandbox.config import READY_PREFIX, SandboxConfig
 from nskit.sandbox.executor import Executor
+from nskit.sandbox.verdict import build_test_program, verdict_from
 
 EXECUTOR_KEY = web.AppKey("executor", Executor)
 PROBE_CODE = "import numpy, sympy\nprint(int(numpy.int64(6) * 7), sympy.Integer(2) ** 10)"
@@ -73,6 +72,38 @@ async def handle_execute(request: web.Request) -> web.Response:
     return web.json_response(result.to_json())
 
 
+def parse_run_tests_body(body: Any) -> tuple[str, str, float | None]:
+    """Validate a /run_tests body; ValueError or TypeError names the offending field."""
+    if not isinstance(body, dict):
+        raise TypeError("body must be a JSON object")
+    unknown = set(body) - {"code", "tests", "timeout"}
+    if unknown:
+        raise ValueError(f"unknown fields {sorted(unknown)}; valid: code, tests, timeout")
+    for key in ("code", "tests"):
+        if not isinstance(body.get(key), str):
+            raise TypeError(f"`{key}` must be a string")
+    timeout = body.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
+        raise ValueError("`timeout` must be a number of seconds or null")
+    return body["code"], body["tests"], None if timeout is None else float(timeout)
+
+
+async def handle_run_tests(request: web.Request) -> web.Response:
+    """Run a candidate program with its tests in a fresh sandbox and answer with the verdict."""
+    try:
+        code, tests, timeout = parse_run_tests_body(await request.json())
+        executor = request.app[EXECUTOR_KEY]
+        executor.config.timeout_for(timeout)
+    except (ValueError, TypeError) as exc:
+        return _bad_request(str(exc))
+    program, marker = build_test_program(code, tests)
+    try:
+        verdict = verdict_from(await executor.execute(program, timeout=timeout), marker)
+    except (SandboxUnavailable, RuntimeError) as exc:  # the sandbox failed, or the service is full/stopping
+        return web.json_response({"error": str(exc)}, status=503)
+    return web.json_response(verdict.to_json())
+
+
 async def handle_close_session(request: web.Request) -> web.Response:
     """Kill a session's interpreter and forget its variables."""
     closed = await request.app[EXECUTOR_KEY].close_session(request.match_info["session_id"])
@@ -93,6 +124,7 @@ def make_app(executor: Executor) -> web.Application:
     app.router.add_get("/health", handle_health)
     app.router.add_post("/execute", handle_execute)
     app.router.add_delete("/sessions/{session_id}", handle_close_session)
+    app.router.add_post("/run_tests", handle_run_tests)
     return app
 
 
@@ -109,12 +141,21 @@ async def probe(executor: Executor) -> None:
 async def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -> None:
     """Check bubblewrap, self-test, listen, print the ready line, and serve until SIGTERM/SIGINT."""
     find_tools()
-    if os.geteuid() != 0:
-        raise SandboxUnavailable(
-            "the sandbox service must run as root: it drops every snippet to a dedicated unprivileged uid "
-            "(setpriv), which is what makes the process-count limit hold; run it in a container where you are root"
-        )
+    if is_rootless():
+        problem = user_namespace_problem()
+        if problem:
+            raise SandboxUnavailable(
+                f"running as uid {os.geteuid()} (not root), the sandbox needs an unprivileged user namespace per "
+                f"snippet, and this kernel forbids them: {problem}. Allow them (sysctl) or run the service as root"
+            )
+        print(f"nskit-sandbox: rootless (uid {os.geteuid()}): each sandbox runs in a user namespace of its own",
+              file=sys.stderr, flush=True)
     executor = Executor(config)
+    if executor.stats()["memory_cgroup"] is None:
+        print(f"nskit-sandbox: note: memory is capped per process only (RLIMIT_AS {config.memory_mb} MB), not per "
+              f"sandbox: {executor.memory_note}", file=sys.stderr, flush=True)
+    else:
+        print(f"nskit-sandbox: {executor.memory_note}", file=sys.stderr, flush=True)
     try:
         await probe(executor)
         app = make_app(executor)
@@ -140,45 +181,3 @@ async def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -
     finally:
         await executor.shutdown()
 
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m nskit.sandbox.server", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (see the ready line)")
-    defaults = SandboxConfig()
-    for f in fields(SandboxConfig):
-        if f.name in ("python", "extra_ro_binds"):
-            continue
-        default = getattr(defaults, f.name)
-        kind = int if default is None else type(default)  # uid_base: None means "pick a free block"
-        parser.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=default, help=f"default {default}")
-    parser.add_argument("--python", default=defaults.python, help="interpreter run inside the sandbox")
-    parser.add_argument("--ro-bind", action="append", default=[], help="extra host path bound read-only")
-    return parser
-
-
-def config_from_args(args: argparse.Namespace) -> SandboxConfig:
-    """Build the config from parsed flags."""
-    values = {f.name: getattr(args, f.name) for f in fields(SandboxConfig) if f.name != "extra_ro_binds"}
-    return SandboxConfig(**values, extra_ro_binds=tuple(args.ro_bind))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m nskit.sandbox.server``; exit code 2 with the reason when it cannot sandbox."""
-    args = _parser().parse_args(argv)
-    try:
-        config = config_from_args(args)
-    except ValueError as exc:
-        print(f"nskit-sandbox: error: {exc}", file=sys.stderr, flush=True)
-        return 2
-    try:
-        asyncio.run(serve(config, host=args.host, port=args.port))
-    except SandboxUnavailable as exc:
-        print(f"nskit-sandbox: error: {exc}", file=sys.stderr, flush=True)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -66,13 +66,13 @@ def test_dry_run_generation_job_has_server_sandbox_and_client(tmp_path: Path) ->
     assert "partition=gpu" in block.splitlines()[0]
     header, command, note = tasks["sandbox"]
     assert "nodes=1 container=nvcr.io/org/nskit-sandbox:1.0" in header
-    assert command.split()[:4] == ["python", "-m", "nskit.cluster.slurm_tasks", "sandbox"]
+    assert command.split()[:5] == ["python", "-m", "nskit", "slurm_task", "sandbox"]
     assert json.loads(command.split(" sandbox ", 1)[1].strip("'")) == {"max_sessions": 128, "workers": None}
     assert note.strip() == f"(runs ns sandbox --port {SANDBOX_PORT} --max_sessions 128)"
     header, command, note = tasks["client"]
     assert "container=nvcr.io/org/nskit:1.0" in header
-    assert command.split(" -- ")[0].split()[3:] == ["client", "--server_type", "vllm", "--health_timeout", "900",
-                                                    "--sandbox"]
+    assert command.split(" -- ")[0].split()[3:] == ["slurm_task", "client", "--server_type", "vllm",
+                                                    "--health_timeout", "900", "--sandbox"]
     assert command.split(" -- ")[1].startswith("generate --chunks gsm8k:greedy")
     assert note.rstrip(")").endswith(f"--server_address http://127.0.0.1:<20000 + SLURM_JOB_ID % 20000>/v1 "
                                      f"++sandbox_address=http://127.0.0.1:{SANDBOX_PORT}")
@@ -133,7 +133,7 @@ def test_launcher_serves_on_the_job_port_and_stops_on_sigterm(tmp_path: Path, mo
     monkeypatch.setenv("SLURM_JOB_ID", job)
     env = {**os.environ, "NSKIT_JOB_LOG_DIR": str(tmp_path)}
     request = json.dumps({"max_sessions": 4, "workers": 1})
-    task = subprocess.Popen([sys.executable, "-m", "nskit.cluster.slurm_tasks", "sandbox", request], env=env,
+    task = subprocess.Popen([sys.executable, "-m", "nskit", "slurm_task", "sandbox", request], env=env,
                             stdout=subprocess.PIPE, text=True)
     try:
         assert wait_for_sandbox(60) == f"http://127.0.0.1:{sandbox_port(job)}"
@@ -180,3 +180,27 @@ def test_code_execution_eval_on_slurm_runs_the_jobs_own_sandbox(
     assert len(records) == 2 and all("num_code_executions" in record for record in records), records
     wait_for(lambda: not sandbox_running(port), 60, f"the sandbox on port {port} to end with its job")
     assert queued("sbx") == []
+
+
+@pytest.mark.slurm
+@pytest.mark.slow
+@pytest.mark.sandbox
+def test_code_benchmark_on_slurm_grades_in_the_grade_jobs_own_sandbox(
+    slurm_config: Path, tmp_path: Path, mirror_dir: Path, vllm_server: str  # noqa: F811 - fixture
+) -> None:
+    out = tmp_path / "out"
+    result = ns("eval", f"--cluster={slurm_config}", "--benchmarks=mbpp:0", "--output_dir", str(out),
+                "--data_dir", str(tmp_path / "data"), "--mirror", str(mirror_dir), "--expname", "sbxcode",
+                "--server_address", vllm_server, "++max_samples=2", "++inference.tokens_to_generate=128", "--wait",
+                timeout=900)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    ids = job_ids(result.stdout)
+    assert set(ids) == {"prepare-data", "generate", "grade-mbpp", "summarize"}, result.stdout
+    assert set(sacct_states(list(ids.values())).values()) == {"COMPLETED"}
+    port = sandbox_port(ids["grade-mbpp"])
+    log = (out / "logs" / f"sandbox-{ids['grade-mbpp']}.log").read_text()
+    assert f"listening on http://127.0.0.1:{port}" in log, log
+    records = [json.loads(line) for line in (out / "eval-results" / "mbpp" / "output.jsonl").read_text().splitlines()]
+    assert len(records) == 2 and all(r["status"] in {"passed", "failed", "timeout", "error", "no_code"} for r in records)
+    wait_for(lambda: not sandbox_running(port), 60, f"the sandbox on port {port} to end with its job")
+    assert queued("sbxcode") == []
