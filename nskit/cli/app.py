@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "check_contamination",
     "token_traces",
     "analyze_confidence",
+    "failed_ids",
 ]
 
 app = typer.Typer(

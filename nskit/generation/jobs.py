@@ -26,6 +26,8 @@ class GenerationJob:
     system_message: str | None = None
     max_samples: int = -1
     model: str = ""
+    problem_ids: frozenset[str] | None = None
+    """Only the input records with these ids (`++problem_ids`); `max_samples` counts among them."""
     settings: dict[str, Any] = field(default_factory=dict)
     """Every other setting that decides a record's content (strategy, code execution, ...), for the fingerprint."""
 
@@ -35,7 +37,9 @@ class GenerationJob:
             [self.prompt_config.model_dump(), self.template.model_dump() if self.template else None, self.system_message],
             sort_keys=True,
         )
+        ids = {"problem_ids": sorted(self.problem_ids)} if self.problem_ids is not None else {}
         return {
+            **ids,
             "input_file": str(self.input_file.resolve()),
             "model": self.model,
             "prompt_sha256": hashlib.sha256(prompt.encode()).hexdigest()[:16],
@@ -52,21 +56,24 @@ class GenerationJob:
         """
         stat = self.input_file.stat()
         return _load_inputs(self.input_file.resolve(), stat.st_mtime_ns, stat.st_size, self.max_samples,
-                            frozenset(self.prompt_config.fields()))
+                            frozenset(self.prompt_config.fields()), self.problem_ids)
 
 
 @functools.lru_cache(maxsize=16)
 def _load_inputs(
-    path: Path, _mtime_ns: int, _size: int, max_samples: int, needed: frozenset[str]
+    path: Path, _mtime_ns: int, _size: int, max_samples: int, needed: frozenset[str],
+    problem_ids: frozenset[str] | None = None,
 ) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for line, record in iter_numbered(path):
         if 0 <= max_samples <= len(records):
             break
+        if problem_ids is not None and str(record.get("id")) not in problem_ids:
+            continue
         missing = sorted(k for k in needed if record.get(k) in (None, ""))
         if missing:
             raise RecordFileError(path, line, f"record lacks field(s) {missing} needed by the prompt")
         records.append(record)
     if not records:
-        raise RecordFileError(path, None, "no input records")
+        raise RecordFileError(path, None, "no input records" + (" with the ids of ++problem_ids" if problem_ids else ""))
     return records

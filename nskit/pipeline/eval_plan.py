@@ -118,13 +118,15 @@ def build_eval_plan(request: EvalRequest) -> Plan:
 
 
 def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
-    """The sandbox the generation steps need: one with `++code_execution=true`, unless `++sandbox_address` names
-    a running one. Sessions: one per solution in flight, capped at MAX_SANDBOX_SESSIONS."""
+    """The sandbox the generation steps need: one with `++code_execution=true` or a strategy that runs programs
+    (`++strategy=plan2code`), unless `++sandbox_address` names a running one. Sessions: one per solution in flight,
+    capped at MAX_SANDBOX_SESSIONS."""
     from nskit.config.generation import GenerationConfig
     from nskit.config.overrides import build_config, parse_overrides
+    from nskit.scaling.registry import needs_sandbox
 
     settings = build_config(GenerationConfig, parse_overrides(overrides))
-    if not settings.code_execution or settings.sandbox_address:
+    if not (settings.code_execution or needs_sandbox(settings)) or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
 
