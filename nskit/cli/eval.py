@@ -49,6 +49,10 @@ def register(app: typer.Typer) -> None:
         judge_server_address: options.JudgeServerAddress = None,
         judge_server_gpus: options.JudgeServerGpus = None,
         extra_judge_args: options.ExtraJudgeArgs = "",
+        reward_model: options.RewardModel = None,
+        reward_server_type: options.RewardServerType = "vllm",
+        reward_server_args: options.RewardServerArgs = "",
+        reward_server_address: options.RewardServerAddress = None,
     ) -> None:
         """Evaluate a model on benchmarks: greedy and N sampled seeds, graded, then summarized.
 
@@ -80,7 +84,9 @@ def register(app: typer.Typer) -> None:
                 model=model, server_type=server_type, server_address=server_address, server_gpus=server_gpus,
                 server_nodes=server_nodes, server_args=shlex.split(server_args), skip_greedy=skip_greedy,
                 starting_seed=starting_seed, num_jobs=num_jobs, rerun_done=rerun_done, retry_errors=retry_errors,
-                overrides=overrides, expname=expname, split=split,
+                overrides=overrides, expname=expname, split=split, reward_model=reward_model,
+                reward_server_type=reward_server_type, reward_server_args=shlex.split(reward_server_args),
+                reward_server_address=reward_server_address,
                 judge=JudgeRequest(model=judge_model, server_type=judge_server_type,
                                    server_address=judge_server_address, server_gpus=judge_server_gpus,
                                    extra_args=shlex.split(extra_judge_args))
