@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from nskit.datasets import Benchmark, ConversionError, Record, Source, boxed_answer
+from nskit.datasets import Benchmark, ConversionError, Record, Source, SubsetField, boxed_answer
 from nskit.records import iter_jsonl
 
 # idx -> (start of the problem text, full answer). The prefix makes a misnumbered file fail loudly.
@@ -101,4 +101,5 @@ BENCHMARK = Benchmark(
     ),
     convert=convert,
     size=5000,
+    subset_fields=(SubsetField("level"), SubsetField("subject")),
 )

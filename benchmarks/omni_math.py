@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from nskit.datasets import Benchmark, Record, Source, strip_math_delimiters
+from typing import Any
+
+from nskit.datasets import Benchmark, Record, Source, SubsetField, strip_math_delimiters
 from nskit.records import iter_jsonl
 
 
@@ -32,6 +34,21 @@ def convert(files: Mapping[str, Path]) -> Iterator[Record]:
         }
 
 
+def domain_label(domain: Any) -> str | None:
+    """Metrics section of a record: the top-level topic of its first domain path ("Mathematics -> Algebra -> ..."
+    -> "Algebra"); None when the record has no domain."""
+    paths = domain if isinstance(domain, list) else [domain]
+    if not paths or not isinstance(paths[0], str):
+        return None
+    parts = [part.strip() for part in paths[0].split("->")]
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def difficulty_label(difficulty: Any) -> str | None:
+    """Metrics section by difficulty: the whole part of Omni-MATH's 1-10 rating (6.5 -> "6")."""
+    return str(int(difficulty)) if isinstance(difficulty, (int, float)) else None
+
+
 BENCHMARK = Benchmark(
     name="omni-math",
     description="Omni-MATH olympiad-level problems",
@@ -44,4 +61,5 @@ BENCHMARK = Benchmark(
     ),
     convert=convert,
     size=4428,
+    subset_fields=(SubsetField("domain", domain_label), SubsetField("difficulty", difficulty_label)),
 )

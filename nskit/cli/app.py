@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 import typer
+from typer.core import TyperGroup
 
 COMMAND_MODULES = [
     "eval",
@@ -25,8 +26,27 @@ COMMAND_MODULES = [
     "failed_ids",
 ]
 
+
+
+class NsGroup(TyperGroup):
+    """The `ns` group: rewrites NeMo-Skills' `++key=value` spellings of a command's options (see plus_args)."""
+
+    def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
+        """Find the command, then translate its arguments."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and name is not None:
+            from nskit.cli.plus_args import PlusArgError, translate
+
+            try:
+                rest = translate(name, command, list(rest))
+            except PlusArgError as exc:
+                ctx.fail(str(exc))
+        return name, command, rest
+
+
 app = typer.Typer(
     name="ns",
+    cls=NsGroup,
     help="nskit: evaluate LLMs on math reasoning benchmarks (serve, generate, grade, judge, summarize).",
     no_args_is_help=True,
     add_completion=False,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from nskit.cli import where
 from nskit.cli.errors import user_errors
 
 
@@ -15,13 +16,18 @@ def register(app: typer.Typer) -> None:
 
     @app.command("convert")
     def convert(
+        ctx: typer.Context,
         convert_from: Annotated[str, typer.Option("--convert_from", help="source format: gguf")],
         convert_to: Annotated[str, typer.Option("--convert_to", help="target format: hf")],
         input_model: Annotated[Path, typer.Option("--input_model", help="source file or folder")],
         output_model: Annotated[Path, typer.Option("--output_model", help="target folder")],
         dtype: Annotated[str, typer.Option("--dtype", help="weights dtype of the output")] = "bfloat16",
+        cluster: where.Cluster = None,
+        config_dir: where.ConfigDir = None,
     ) -> None:
         """Convert a model (e.g. a GGUF file into a Hugging Face folder: dequantized, tokenizer and chat template kept)."""
+        if where.submitted(ctx, cluster, config_dir):
+            return
         import time
 
         from nskit.logs import setup_logging

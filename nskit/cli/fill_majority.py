@@ -6,12 +6,15 @@ from typing import Annotated
 
 import typer
 
+from nskit.cli import where
+
 
 def register(app: typer.Typer) -> None:
     """Add the `fill_majority` command to `app`."""
 
     @app.command("fill_majority")
     def fill_majority(
+        ctx: typer.Context,
         input_files: Annotated[
             list[str],
             typer.Option("--input_files", help='seed files or glob patterns, e.g. "<dir>/eval-results/<benchmark>/*-rs*.jsonl" (quote it)'),
@@ -23,12 +26,16 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--ignore_if_not_none", help="leave records whose fill_key is already set untouched")
         ] = False,
         timeout: Annotated[float, typer.Option("--timeout", help="seconds per answer comparison")] = 10.0,
+        cluster: where.Cluster = None,
+        config_dir: where.ConfigDir = None,
     ) -> None:
         """Vote over grader-equivalence classes (missing answers ignored; ties: earliest seed), fill every file.
 
         Writes the majority answer into --fill_key plus majority_votes, total_votes and answer_class, each file
         atomically; files are matched by position and checked by id/problem. Lists which files changed.
         """
+        if where.submitted(ctx, cluster, config_dir):
+            return
         from pathlib import Path
 
         from rich.progress import (

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from nskit.cli import options
+from nskit.cli import options, where
 from nskit.cli.errors import user_errors
 from nskit.errors import UserError
 
@@ -32,11 +32,15 @@ def register(app: typer.Typer) -> None:
         server_type: options.ServerType = "openai",
         rerun_done: options.RerunDone = False,
         retry_errors: options.RetryErrors = False,
+        cluster: where.Cluster = None,
+        config_dir: where.ConfigDir = None,
     ) -> None:
         """Generate one solution per problem and seed; `++key=value` sets generation settings (see docs/generate.md).
 
         Re-running the same command resumes: finished records are never requested again.
         """
+        if where.submitted(ctx, cluster, config_dir):
+            return
         from nskit.generation.client import ServerDown
         from nskit.generation.command import GenerateRequest, run_generate
         from nskit.records.layout import parse_chunk_labels

@@ -6,12 +6,15 @@ from typing import Annotated
 
 import typer
 
+from nskit.cli import where
+
 
 def register(app: typer.Typer) -> None:
     """Add the `grade` command to `app`."""
 
     @app.command("grade")
     def grade(
+        ctx: typer.Context,
         input_files: Annotated[
             list[str],
             typer.Option("--input_files", help="output files or glob patterns (quote them); repeat or space-separate"),
@@ -24,12 +27,16 @@ def register(app: typer.Typer) -> None:
         num_workers: Annotated[
             int | None, typer.Option("--num_workers", help="grading processes (default: all cores)")
         ] = None,
+        cluster: where.Cluster = None,
+        config_dir: where.ConfigDir = None,
     ) -> None:
         """Write predicted_answer and symbolic_correct into each record (NeMo-Skills files too), atomically.
 
         A check that times out or fails is written as symbolic_correct=false with grading_error naming the reason.
         Bad input (malformed line, missing expected_answer) stops with file and line, and no file is changed.
         """
+        if where.submitted(ctx, cluster, config_dir):
+            return
         from nskit.grading import EXTRACTIONS
         from nskit.grading.files import grade_files
         from nskit.records import RecordFileError

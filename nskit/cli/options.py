@@ -13,7 +13,7 @@ Model = Annotated[
     str | None,
     typer.Option("--model", help="model path or name; default on a CPU-only machine: the embedded SmolLM2-135M"),
 ]
-ServerType = Annotated[str, typer.Option("--server_type", help="vllm | openai (a registry: see docs/servers.md)")]
+ServerType = Annotated[str, typer.Option("--server_type", help="vllm | openai | trtllm | sglang (a registry: see docs/servers.md)")]
 ServerGpus = Annotated[int | None, typer.Option("--server_gpus", help="GPUs per node for the server")]
 ServerNodes = Annotated[int, typer.Option("--server_nodes", help="nodes for one server")]
 ServerArgs = Annotated[str, typer.Option("--server_args", help="extra server flags, appended verbatim")]

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from nskit.cli import where
 from nskit.cli.options import DataDir, Mirror, Split
 
 
@@ -14,6 +15,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("prepare_data")
     def prepare_data(
+        ctx: typer.Context,
         names: Annotated[
             list[str] | None,
             typer.Argument(
@@ -26,11 +28,15 @@ def register(app: typer.Typer) -> None:
         list_: Annotated[
             bool, typer.Option("--list", help="show every benchmark with size and source, then exit")
         ] = False,
+        cluster: where.Cluster = None,
+        config_dir: where.ConfigDir = None,
     ) -> None:
         """Prepare benchmarks as <data_dir>/<name>/<split>.jsonl (id, problem, expected_answer, metadata).
 
         Sources are pinned by checksum; a file whose content would not change is left untouched.
         """
+        if where.submitted(ctx, cluster, config_dir):
+            return
         from nskit.datasets.command import prepare_many, print_catalogue
 
         if list_:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from nskit.cli import where
 from nskit.cli.options import ResultsDir
 
 if TYPE_CHECKING:
@@ -18,10 +19,22 @@ def register(app: typer.Typer) -> None:
 
     @app.command("summarize_results")
     def summarize_results(
+        ctx: typer.Context,
         results_dir: ResultsDir,
         json_file: Annotated[
-            Path | None, typer.Option("--json", help="write every number of every k to this JSON file")
+            Path | None,
+            typer.Option(
+                "--json", "--save_metrics_path",
+                help="where metrics.json goes (every number of every k; default: <results dir>/metrics.json)",
+            ),
         ] = None,
+        majority: Annotated[
+            str,
+            typer.Option(
+                "--majority",
+                help="class: votes per grader equivalence class (nskit); string: per answer string (NeMo-Skills)",
+            ),
+        ] = "class",
         plot: Annotated[
             Path | None, typer.Option("--plot", help="write a PNG of majority@k and pass@k against k per benchmark")
         ] = None,
@@ -39,8 +52,12 @@ def register(app: typer.Typer) -> None:
                 "--strict", help="exit 1 when records carry errors, are missing or seed files disagree (after printing)"
             ),
         ] = False,
+        cluster: where.Cluster = None,
+        config_dir: where.ConfigDir = None,
     ) -> None:
         """Summarize NeMo-Skills-style output dirs: one table per benchmark; marked rows read files with problems."""
+        if where.submitted(ctx, cluster, config_dir):
+            return
         import json
 
         from nskit.metrics.render import format_tables
@@ -53,17 +70,25 @@ def register(app: typer.Typer) -> None:
         if budget_plot is not None:
             save_budget_plot(strategies, budget_plot)
             typer.echo(f"budget plot written to {budget_plot}")
+        from nskit.metrics.aggregate import MAJORITY_MODES
+        from nskit.metrics.discovery import results_root
+
+        if majority not in MAJORITY_MODES:
+            raise typer.BadParameter(f"--majority must be one of {', '.join(MAJORITY_MODES)}, got {majority!r}")
         try:
-            summary = _run(results_dir, max_seq_len)
+            summary = _run(results_dir, max_seq_len, majority)
         except (RecordFileError, FileNotFoundError) as exc:
             if strategies and isinstance(exc, FileNotFoundError):
                 return  # a study root holding one output dir per strategy and budget: the table above is it
             typer.echo(f"ns summarize_results: {exc}", err=True)
             raise typer.Exit(2) from None
-        typer.echo(format_tables(summary.benchmarks))
-        if json_file is not None:
+        typer.echo(format_tables(summary.benchmarks, max_seq_len), nl=False)
+        json_file = json_file or results_root(results_dir) / "metrics.json"
+        try:
             atomic_write_text(json_file, json.dumps(summary.to_json(), indent=2) + "\n")
-            typer.echo(f"metrics written to {json_file}")
+            typer.echo(f"Metrics are saved to {json_file}")
+        except OSError as exc:
+            typer.echo(f"ns summarize_results: could not save metrics to {json_file}: {exc}", err=True)
         if plot is not None:
             from nskit.metrics.plot import save_plot
 
@@ -79,7 +104,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
-def _run(results_dir: Path, max_seq_len: int | None) -> Summary:
+def _run(results_dir: Path, max_seq_len: int | None, majority: str) -> Summary:
     """Summarize with a progress bar over the files."""
     from rich.progress import (
         BarColumn,
@@ -89,16 +114,19 @@ def _run(results_dir: Path, max_seq_len: int | None) -> Summary:
         TimeElapsedColumn,
     )
 
+    from rich.console import Console
+
     from nskit.metrics.summary import count_files, summarize
 
     total = count_files(results_dir)
     with Progress(
         TextColumn("summarizing {task.fields[name]}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        transient=True,
+        transient=True, console=Console(stderr=True),  # stdout holds only the tables (NeMo-Skills' layout)
     ) as progress:
         task = progress.add_task("files", total=total, name="")
         return summarize(
             results_dir,
             max_seq_len=max_seq_len,
+            majority=majority,
             on_file=lambda path: progress.update(task, advance=1, name=f"{path.parent.name}/{path.name}"),
         )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from nskit.config.scaling import (
     SCALING_SETTINGS,
@@ -37,6 +37,13 @@ class InferenceConfig(Strict):
     random_seed: int = 0
     top_logprobs: int | None = Field(None, ge=0, description="ask for per-token logprobs with this many alternatives")
     stop_phrases: list[str] = Field(default_factory=list)
+    reasoning_effort: str | None = Field(None, description="sent as is (gpt-oss, o-series: low | medium | high)")
+    chat_template_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="arguments of the server's chat template (e.g. enable_thinking)"
+    )
+    extra_body: dict[str, Any] = Field(
+        default_factory=dict, description="any other request field, sent as is; the server accepts or rejects it"
+    )
     # Decoding knobs, applied inside vLLM by nskit's logits processor (docs/decoding.md has each formula).
     greedy_threshold: float | None = Field(None, description="top-1 when its probability is at least this, else sample")
     epsilon: float | None = Field(None, description="epsilon sampling: drop tokens with probability below this")
@@ -67,7 +74,10 @@ class GenerationConfig(Strict):
     prompt_template: str | None = Field(None, description="raw completion mode: template name or YAML path")
     system_message: str | None = None
     inference: InferenceConfig = Field(default_factory=InferenceConfig)
-    max_concurrent_requests: int = Field(512, gt=0)
+    max_concurrent_requests: int = Field(
+        512, gt=0, validation_alias=AliasChoices("max_concurrent_requests", "batch_size"),
+        description="requests in flight at once; ++batch_size is NeMo-Skills' name for it",
+    )
     max_samples: int = Field(-1, description="only the first N problems (-1 = all)")
     request_timeout: float = Field(1800.0, gt=0)
     max_retries: int = Field(6, ge=0)
@@ -109,6 +119,26 @@ class GenerationConfig(Strict):
         if value is not None and value not in SCALING_SETTINGS:
             raise ValueError(f"unknown strategy {value!r}; known: {', '.join(SCALING_SETTINGS)}")
         return value
+    parse_reasoning: bool | None = Field(
+        None,
+        description="split the thinking from the answer (True: by end_reasoning_string in the text; default: "
+        "only when the server returns reasoning_content); only the answer is graded",
+    )
+    start_reasoning_string: str = Field("<think>", min_length=1, description="opens the thinking (dropped if present)")
+    end_reasoning_string: str = Field("</think>", min_length=1, description="closes the thinking")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _request_fields_live_in_inference(cls, data: Any) -> Any:
+        """`++chat_template_kwargs.X` and `++extra_body.X` (NeMo-Skills' top-level spellings) go to `inference`."""
+        if isinstance(data, dict) and ("chat_template_kwargs" in data or "extra_body" in data):
+            data = dict(data)
+            inference = dict(data.get("inference") or {})
+            for key in ("chat_template_kwargs", "extra_body"):
+                if key in data:
+                    inference[key] = {**(inference.get(key) or {}), **(data.pop(key) or {})}
+            data["inference"] = inference
+        return data
 
     @model_validator(mode="after")
     def _token_log_needs_one_request(self) -> GenerationConfig:

@@ -33,7 +33,7 @@ from nskit.datasets.registry import (
     list_groups,
     resolve_names,
 )
-from nskit.datasets.types import Benchmark, Converter, Record, Source, Split
+from nskit.datasets.types import Benchmark, Converter, Record, Source, Split, SubsetField
 
 __all__ = [
     "Benchmark",
@@ -46,6 +46,7 @@ __all__ = [
     "Record",
     "Source",
     "Split",
+    "SubsetField",
     "UnknownBenchmarkError",
     "UnknownSplitError",
     "boxed_answer",

@@ -34,6 +34,17 @@ class Source:
 
 
 @dataclass(frozen=True)
+class SubsetField:
+    """A record field whose values split a benchmark's metrics into sections `<benchmark>-<field>-<label>`.
+
+    `label` turns a value into the section's label (None: the record belongs to no section of this field).
+    """
+
+    field: str
+    label: Callable[[Any], str | None] = str
+
+
+@dataclass(frozen=True)
 class Split:
     """A split other than the benchmark's default one (e.g. `train`): its own pinned sources, converter and size."""
 
@@ -50,6 +61,7 @@ class Benchmark:
     - `size`: number of records the converter must produce from the pinned sources (checked on prepare).
     - `prompt_config`, `extraction`, `metric_type`: names resolved by generation, grading and metrics.
     - `aliases`: other names accepted on the command line (e.g. NeMo-Skills v0.7's `hendrycks_math`).
+    - `subset_fields`: record fields that `summarize_results` splits the metrics by (MATH: level, subject).
     - `split` is the split that `sources`, `convert` and `size` describe (the one `ns eval` uses by default);
       `other_splits` are the others the adapter knows (`ns prepare_data gsm8k --split train`).
 
@@ -66,6 +78,7 @@ class Benchmark:
     metric_type: str = "math"
     split: str = "test"
     aliases: tuple[str, ...] = ()
+    subset_fields: tuple[SubsetField, ...] = ()
     other_splits: tuple[Split, ...] = ()
 
     @property

@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 from nskit.config.generation import InferenceConfig
 from nskit.errors import UserError
-from nskit.generation.decoding import logprobs_wanted, merge_fields, request_fields
+from nskit.generation.decoding import logprobs_wanted
 from nskit.generation.errors import MalformedResponse, RequestFailed, ServerDown, status_kind
+from nskit.generation.request import request_extras
 from nskit.prompt.render import Prompt
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,10 @@ class Completion:
     logprobs: list[dict[str, Any]] | None = None
     stop_reason: str | int | None = None
     """What stopped it, when the server says (vLLM: the matched stop string or stop token id; None at EOS)."""
+    reasoning_content: str | None = None
+    """The thinking, when the server splits it off (vLLM's --reasoning-parser, o-series): `text` is the answer."""
+    reasoning_tokens: int | None = None
+    """usage.completion_tokens_details.reasoning_tokens, when the server reports it."""
     prompt_logprobs: list[dict[str, Any] | None] | None = None
     """vLLM's per-prompt-token logprobs (`prompt_logprobs` in the request's extra body): {token id: logprob, rank}."""
 
@@ -207,16 +212,24 @@ class ModelClient:
                 "the server looks down"
             )
 
+    async def count_tokens(self, text: str) -> int:
+        """Tokens of `text` by the server's own tokenizer (vLLM's `/tokenize`); raises RequestFailed."""
+        model = await self.resolve_model()
+        root = self.base_url.rstrip("/").removesuffix("/v1")
+
+        async def call() -> int:
+            response = await self._client.post(
+                f"{root}/tokenize", cast_to=dict, body={"model": model, "prompt": text, "add_special_tokens": False}
+            )
+            return int(response["count"])
+
+        count, _ = await self._with_retries(call)
+        return count
+
     async def _request(
         self, model: str, prompt: Prompt, params: InferenceConfig, extra_body: dict[str, Any]
     ) -> Completion:
-        extra: dict[str, Any] = merge_fields(extra_body, request_fields(params))
-        if params.top_k != -1:
-            extra["top_k"] = params.top_k
-        if params.min_p > 0:
-            extra["min_p"] = params.min_p
-        if params.repetition_penalty != 1.0:
-            extra["repetition_penalty"] = params.repetition_penalty
+        extra = request_extras(params, extra_body)
         stop = list(dict.fromkeys([*params.stop_phrases, *prompt.stop_phrases])) or None
         common: dict[str, Any] = dict(
             model=model,
@@ -227,6 +240,7 @@ class ModelClient:
             stop=stop,
             extra_body=extra or None,
         )
+        reasoning = None
         top_logprobs = logprobs_wanted(params)
         if prompt.text is not None:
             if top_logprobs is not None:
@@ -243,7 +257,9 @@ class ModelClient:
             choice = first_choice(response)
             text = choice.message.content or ""
             logprobs = _chat_logprobs(choice.logprobs) if top_logprobs is not None else None
+            reasoning = getattr(choice.message, "reasoning_content", None) or getattr(choice.message, "reasoning", None)
         usage = response.usage
+        details = getattr(usage, "completion_tokens_details", None) if usage else None
         return Completion(
             text=text,
             finish_reason=choice.finish_reason,
@@ -251,6 +267,8 @@ class ModelClient:
             completion_tokens=usage.completion_tokens if usage else None,
             logprobs=logprobs,
             stop_reason=getattr(choice, "stop_reason", None),
+            reasoning_content=reasoning,
+            reasoning_tokens=getattr(details, "reasoning_tokens", None),
             prompt_logprobs=getattr(choice, "prompt_logprobs", None) or getattr(response, "prompt_logprobs", None),
         )
 

@@ -15,6 +15,7 @@ from nskit.decoding.knobs import NEEDS_SAMPLING
 from nskit.errors import UserError
 from nskit.generation.client import ModelClient, RetryPolicy
 from nskit.generation.jobs import GenerationJob
+from nskit.generation.reasoning import ReasoningSettings
 from nskit.generation.runner import RunSummary, run_jobs
 from nskit.generation.strategies import select_strategy
 from nskit.progress import progress
@@ -76,6 +77,7 @@ def make_job(config: GenerationConfig, input_file: Path, output_file: Path, mode
         max_samples=config.max_samples,
         problem_ids=problem_id_set(config.problem_ids),
         model=model,
+        reasoning=ReasoningSettings.from_config(config),
         settings=record_settings(config),
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from nskit.config.generation import InferenceConfig
+from nskit.generation.reasoning import ReasoningSettings
 from nskit.prompt.render import PromptConfig, PromptTemplate
 from nskit.records import RecordFileError, iter_numbered
 
@@ -28,6 +29,8 @@ class GenerationJob:
     model: str = ""
     problem_ids: frozenset[str] | None = None
     """Only the input records with these ids (`++problem_ids`); `max_samples` counts among them."""
+    reasoning: ReasoningSettings = field(default_factory=ReasoningSettings)
+    """How thinking is split from the answer (reasoning models)."""
     settings: dict[str, Any] = field(default_factory=dict)
     """Every other setting that decides a record's content (strategy, code execution, ...), for the fingerprint."""
 

@@ -24,6 +24,7 @@ from nskit.generation.client import (
     now,
 )
 from nskit.generation.jobs import GenerationJob
+from nskit.generation.reasoning import reasoning_fields, split_completion
 from nskit.prompt.render import build_prompt
 from nskit.records import PartialOutput, RecordFileError, iter_jsonl, schema
 from nskit.records.token_log import TOKEN_STEPS_FIELD, TokenLogWriter
@@ -154,6 +155,11 @@ async def default_strategy(client: ModelClient, job: GenerationJob, record: dict
             raise RequestFailed("no_logprobs", "the server sent no logprobs for the token log", 1, transient=False)
 
         fields[TOKEN_STEPS_FIELD] = steps_from_logprobs(completion.logprobs, job.inference.token_log)
+    split = split_completion(completion.text, completion.reasoning_content, completion.finish_reason, job.reasoning)
+    if split is not None:
+        fields.update(await reasoning_fields(
+            split, completion.completion_tokens, completion.reasoning_tokens, client.count_tokens
+        ))
     return fields
 
 

@@ -1,7 +1,7 @@
 """Math answer grading: extraction, equivalence, and a killable worker pool that grades files on every core.
 
 Public API (stable; the CLI uses it too):
-- `extract_answer(text, extraction="boxed") -> str | None`
+- `extract_answer(text, extraction="boxed") -> ExtractedAnswer | None` (a `str`; `.rule` names the rule that fired)
 - `is_equal(expected, predicted, timeout=10.0) -> bool` (raises `GradingTimeout` / `GradingError`)
 - `equivalence_classes(answers, timeout=10.0) -> list[list[int]]`
 - `grade_files(paths, *, extraction="boxed", timeout=10.0, workers=None) -> GradeSummary`
@@ -16,6 +16,8 @@ from nskit.grading.api import (
 )
 from nskit.grading.extraction import (
     EXTRACTIONS,
+    RULES,
+    ExtractedAnswer,
     Extraction,
     extract_answer,
     get_extraction,
@@ -23,6 +25,8 @@ from nskit.grading.extraction import (
 
 __all__ = [
     "EXTRACTIONS",
+    "RULES",
+    "ExtractedAnswer",
     "Extraction",
     "GradingError",
     "GradingTimeout",

@@ -15,9 +15,11 @@ from nskit.grading.normalize import (
     clean_text_commands,
     normalize,
     plain_text,
+    readings,
     unwrap,
 )
-from nskit.grading.numbers import Number, numbers_equal, parse_number
+from nskit.grading.numbers import Number, decimal_places, numbers_equal, parse_number
+from nskit.grading.targets import align_names, same_target
 from nskit.grading.structure import MAX_ELEMENTS, Composite, parse_structure
 
 _LETTER_ONLY = re.compile(r"^(?:\\text(?:bf)?\{)?\(?([A-J])\)?\}?$")
@@ -28,8 +30,14 @@ def check_equal(expected: str, predicted: str | None) -> bool:
     """Whether `predicted` is an equivalent answer to `expected` (raw text or bare answers; no timeout)."""
     if predicted is None:
         return False
-    gold_raw, pred_raw = unwrap(str(expected)), unwrap(str(predicted))
-    if not pred_raw or not gold_raw:
+    gold_raw = unwrap(str(expected), spans=False)
+    if not gold_raw:
+        return False
+    return any(_check_raw(gold_raw, pred_raw) for pred_raw in readings(str(predicted)))
+
+
+def _check_raw(gold_raw: str, pred_raw: str) -> bool:
+    if not pred_raw:
         return False
     if gold_raw == pred_raw:
         return True
@@ -44,6 +52,8 @@ def compare(gold: Normalized, pred: Normalized) -> bool:
     verdict = _cheap(gold, pred)
     if verdict is not None:
         return verdict
+    if gold.lhs and pred.lhs:
+        pred = align_names(gold, pred)
     letter = _LETTER_ONLY.match(gold.text)
     if letter:
         return to_letter(pred.text) == letter.group(1)
@@ -71,6 +81,7 @@ def compare(gold: Normalized, pred: Normalized) -> bool:
             clean_text_commands(gold.text),
             clean_text_commands(pred.text),
             degrees_mismatch=gold.degrees != pred.degrees,
+            places=decimal_places(pred.text) or decimal_places(gold.text),
         )
     except UnparsableAnswer:
         # not LaTeX that denotes a value: only the (already compared) normalised strings could have matched
@@ -83,25 +94,43 @@ def quick_equal(expected: str, predicted: str | None) -> bool | None:
         return False
     if len(expected) > 200 or len(predicted) > 200:
         return None
-    gold_raw, pred_raw = unwrap(str(expected)), unwrap(str(predicted))
-    if not gold_raw or not pred_raw:
+    gold_raw = unwrap(str(expected), spans=False)
+    if not gold_raw:
+        return False
+    verdicts = [_quick_raw(gold_raw, pred_raw) for pred_raw in readings(str(predicted))]
+    if True in verdicts:
+        return True
+    return False if all(verdict is False for verdict in verdicts) else None
+
+
+def _quick_raw(gold_raw: str, pred_raw: str) -> bool | None:
+    if not pred_raw:
         return False
     if gold_raw == pred_raw:
         return True
     if _LETTER_ONLY.match(gold_raw.replace(" ", "")):
-        return check_equal(gold_raw, pred_raw)
+        return _check_raw(gold_raw, pred_raw)
     return _cheap(normalize(gold_raw), normalize(pred_raw))
 
 
 def _cheap(gold: Normalized, pred: Normalized) -> bool | None:
     """Verdict from assignment targets, identical strings or two plain numbers; None when undecided."""
-    if gold.lhs and pred.lhs and gold.lhs.lower() != pred.lhs.lower():
-        return False
+    if gold.lhs and pred.lhs:
+        pred = align_names(gold, pred)
+        if not same_target(gold.lhs, pred.lhs):
+            return False
     if gold.text == pred.text:
         return bool(gold.text)
+    if gold.text.count("'") != pred.text.count("'"):
+        return False  # a prime is part of the answer: E' is not E
     gold_number, pred_number = parse_number(gold.text), parse_number(pred.text)
     if gold_number is not None and pred_number is not None:
         return _numbers_match(gold_number, pred_number, gold, pred)
+    # "1,22" against a single number: read the comma as a decimal comma
+    if gold_number is not None and pred.decimal_comma is not None:
+        return numbers_equal(gold_number, Number(pred.decimal_comma, True))
+    if pred_number is not None and gold.decimal_comma is not None:
+        return numbers_equal(Number(gold.decimal_comma, True), pred_number)
     return None
 
 
@@ -164,6 +193,9 @@ def _compare_structures(gold: Normalized, pred: Normalized, gold_shape: Composit
         if len(shape.items) == 1:
             single = Normalized(shape.items[0])
             return compare(single, pred) if gold_shape else compare(gold, single)
+        if pred_shape is not None and pred_shape.kind == "list" and len(pred_shape.items) <= MAX_ELEMENTS:
+            # one answer boxed twice in two spellings ("\boxed{15\frac{39}{40}}, or \boxed{\frac{639}{40}}")
+            return all(compare(gold, normalize(item)) for item in pred_shape.items)
         return False
     kinds = {gold_shape.kind, pred_shape.kind}
     if "matrix" in kinds:

@@ -1,58 +1,157 @@
-"""Answer extraction from model text, configurable per benchmark.
+"""Answer extraction from model text, configurable per benchmark and per call.
 
-An `Extraction` names the places an answer is looked for, in order; the first place that yields an answer wins.
-Benchmark adapters name one of `EXTRACTIONS` (or build their own `Extraction`). No answer found -> `None`, which
-the metrics count as `no_answer`, never as a wrong string.
+An `Extraction` names rules from `RULES`, tried in order; the first rule that finds an answer wins, and the answer
+(an `ExtractedAnswer`, a `str`) remembers which rule fired in `.rule`. Benchmark adapters name one of `EXTRACTIONS`
+(or build their own `Extraction`). No answer found -> `None`, which the metrics count as `no_answer`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from nskit.errors import UserError
+from nskit.grading.spans import boxed_chain, join_answers, last_boxed, last_math_chain, strip_math_delimiters
 
-_BOX_COMMANDS = ("\\boxed", "\\fbox")
-_ANSWER_IS = re.compile(
-    r"^.*(?:final answer|the answer)\s*(?:is|:)\s*[:\-]?\s*(.+?)\s*$",
+_ANSWER_PHRASE = re.compile(
+    r"^.*(?:\bfinal\s+answer|\bthe\s+(?:correct\s+)?answer|^[\s*#_>]*answer)[\s*_]*(?:\bis\b|:|=)[\s*_]*[:\-]?\s*(.+?)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]")
+_SENTENCE_END = re.compile(r"[.!?](?:\s+[A-Z]|\s*$)")
+_COPULA = re.compile(r"\b(?:is|are|equals|was|were|be)\b\s*:?\s*", re.IGNORECASE)
 _GSM8K = re.compile(r"####\s*(.+?)\s*$", re.MULTILINE)
-_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
-_LETTER = re.compile(r"(?:^|[\s(\[{*:])\(?([A-J])\)?(?=$|[\s).,:;*\]}])")
+_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?|-?\.\d+")
+_LETTER = re.compile(r"(?:^|[\s(\[{*:])\(?([A-J])\)?(?=$|[\s).,:;\]}]|\*(?![\w(\\]))")  # "E*2" is no letter
 _TRAILING = ".,;:。"  # sentence punctuation after an answer is not part of it
+
+
+class ExtractedAnswer(str):
+    """An extracted answer: the answer text itself (a `str`), plus `rule`, the name of the rule that found it."""
+
+    rule: str
+
+    def __new__(cls, answer: str, rule: str) -> ExtractedAnswer:
+        value = super().__new__(cls, answer)
+        value.rule = rule
+        return value
+
+    def __reduce__(self) -> tuple:
+        return (ExtractedAnswer, (str(self), self.rule))
 
 
 @dataclass(frozen=True)
 class Extraction:
-    """Where to look for the final answer, in order of the fields below; the first hit wins.
+    """Where to look for the final answer: `rules` (names from `RULES`) in order; the first hit wins.
 
-    - `boxed`: the last `\\boxed{...}` / `\\fbox{...}` (nested braces, `\\boxed 5` without braces).
-    - `gsm8k`: the last `#### N` line (GSM8K reference format), tried before `\\boxed`.
-    - `regex`: a custom pattern; group 1 of its last match is the answer.
-    - `answer_is`: "The (final) answer is X" / "Final answer: X" (last one).
-    - `last_number`: the last number in the text.
-    - `letter`: reduce the answer found (or the text) to a multiple-choice letter A-J.
+    - `regex`: the pattern of the `regex` rule (group 1 of its last match is the answer).
+    - `letter`: reduce the answer found (or the whole text) to a multiple-choice letter A-J.
     """
 
     name: str = "boxed"
-    boxed: bool = True
-    gsm8k: bool = False
+    rules: tuple[str, ...] = ("boxed", "answer_phrase", "math")
     regex: str | None = None
-    answer_is: bool = True
-    last_number: bool = False
     letter: bool = False
 
+    def __post_init__(self) -> None:
+        unknown = [rule for rule in self.rules if rule not in RULES]
+        if unknown:
+            raise ValueError(f"extraction {self.name!r}: unknown rule(s) {unknown}; known: {', '.join(RULES)}")
+        if ("regex" in self.rules) != (self.regex is not None):
+            raise ValueError(f"extraction {self.name!r}: the 'regex' rule and the regex= pattern go together")
+
+
+def _gsm8k(text: str, config: Extraction) -> str | None:
+    """The last `#### N` line (GSM8K reference format), thousands commas removed."""
+    matches = _GSM8K.findall(text)
+    return matches[-1].replace(",", "") if matches else None
+
+
+def _boxed(text: str, config: Extraction) -> str | None:
+    """The last `\\boxed{}`/`\\fbox{}`; boxes joined to it by "and"/","/"or" make a list (`\\boxed{1} and \\boxed{2}`)."""
+    chain = boxed_chain(text)
+    return None if chain is None else join_answers([_clean(part) or "" for part in chain])
+
+
+def _boxed_strict(text: str, config: Extraction) -> str | None:
+    """Only the content of the last `\\boxed{}` (no lists, no fallback), as nskit's NeMo-Skills-style extraction."""
+    return last_boxed(text)
+
+
+def _regex(text: str, config: Extraction) -> str | None:
+    """Group 1 of the last match of `config.regex`."""
+    assert config.regex is not None
+    matches = list(re.finditer(config.regex, text, re.MULTILINE))
+    return matches[-1].group(1) if matches else None
+
+
+def _answer_phrase(text: str, config: Extraction) -> str | None:
+    """The last explicit statement: "The (final) answer is X", "Final Answer: X", "Answer: X"."""
+    matches = _ANSWER_PHRASE.findall(text)
+    if not matches:
+        return None
+    stated = matches[-1]
+    chain = boxed_chain(stated)
+    if chain is not None:
+        return join_answers(chain)
+    return _statement_value(stated)
+
+
+def _statement_value(stated: str) -> str:
+    """`$8$. I hope it is correct.` -> `8`; `The largest $n$ is 34.` -> `34`; `34 cm.` -> `34 cm`."""
+    stated = stated.strip()
+    chain = last_math_chain(stated)
+    spans_first = stated.startswith(("$", "\\(", "\\["))
+    if spans_first and chain is not None:
+        head = last_math_chain(_first_sentence(stated))
+        return join_answers(head if head is not None else chain)
+    sentence = _first_sentence(stated)
+    copulas = list(_COPULA.finditer(sentence))
+    if copulas and copulas[-1].end() < len(sentence):
+        return sentence[copulas[-1].end() :]
+    return sentence
+
+
+def _first_sentence(text: str) -> str:
+    match = _SENTENCE_END.search(text)
+    while match and text[match.start() - 1 : match.start()].isdigit() and text[match.start() + 1 : match.start() + 2].isdigit():
+        match = _SENTENCE_END.search(text, match.end())
+    return text[: match.start()] if match else text
+
+
+def _math(text: str, config: Extraction) -> str | None:
+    """The last math span (`$..$`, `$$..$$`, `\\(..\\)`, `\\[..\\]`), with the spans a connector joins to it."""
+    chain = last_math_chain(text)
+    return None if chain is None else join_answers(chain)
+
+
+def _last_number(text: str, config: Extraction) -> str | None:
+    """The last number in the text (thousands separators removed); for numeric benchmarks."""
+    numbers = _NUMBER.findall(text)
+    return numbers[-1].replace(",", "") if numbers else None
+
+
+RULES: dict[str, Callable[[str, Extraction], str | None]] = {
+    "gsm8k": _gsm8k,
+    "boxed": _boxed,
+    "boxed_strict": _boxed_strict,
+    "regex": _regex,
+    "answer_phrase": _answer_phrase,
+    "math": _math,
+    "last_number": _last_number,
+}
+_PRIORITY = ("boxed", "answer_phrase", "math")
 
 EXTRACTIONS: dict[str, Extraction] = {
-    "boxed": Extraction("boxed"),
+    # last \boxed{}, else "the answer is X" / "Final Answer: X", else the last math span
+    "boxed": Extraction("boxed", _PRIORITY),
     # NeMo-Skills' own behaviour: only the last \boxed{}, nothing else.
-    "boxed_strict": Extraction("boxed_strict", answer_is=False),
-    "gsm8k": Extraction("gsm8k", gsm8k=True),
-    "answer_is": Extraction("answer_is", boxed=False),
-    "last_number": Extraction("last_number", last_number=True),
-    "multichoice": Extraction("multichoice", letter=True),
+    "boxed_strict": Extraction("boxed_strict", ("boxed_strict",)),
+    "gsm8k": Extraction("gsm8k", ("gsm8k", *_PRIORITY, "last_number")),
+    "answer_is": Extraction("answer_is", ("answer_phrase",)),
+    # for numeric benchmarks: as `boxed`, then the last number in the text
+    "last_number": Extraction("last_number", (*_PRIORITY, "last_number")),
+    "multichoice": Extraction("multichoice", _PRIORITY, letter=True),
 }
 
 
@@ -66,93 +165,31 @@ def get_extraction(extraction: str | Extraction) -> Extraction:
         raise UserError(f"unknown extraction {extraction!r}; known: {', '.join(EXTRACTIONS)}") from None
 
 
-def extract_answer(text: str | None, extraction: str | Extraction = "boxed") -> str | None:
+def extract_answer(text: str | None, extraction: str | Extraction = "boxed") -> ExtractedAnswer | None:
     """The final answer in `text` according to `extraction` (name or object), or None when there is none.
 
+    The result is a `str` whose `.rule` names the rule that fired (`boxed`, `answer_phrase`, `math`, ...).
     Works on raw model output and on short answer strings alike (`"\\\\boxed{5}"`, `"The answer is $5$."`).
-    The result keeps its LaTeX; `$...$` wrappers and trailing sentence punctuation are removed.
+    The answer keeps its LaTeX; `$...$` wrappers and trailing sentence punctuation are removed.
     """
     if not text:
         return None
     config = get_extraction(extraction)
-    found = _find(text, config)
-    if config.letter:
-        return to_letter(found if found is not None else text)
-    return found
-
-
-def _find(text: str, config: Extraction) -> str | None:
-    if config.gsm8k:
-        matches = _GSM8K.findall(text)
-        if matches:
-            return _clean(matches[-1].replace(",", ""))
-    if config.boxed:
-        boxed = last_boxed(text)
-        if boxed is not None:
-            return _clean(boxed)
-    if config.regex:
-        matches = list(re.finditer(config.regex, text, re.MULTILINE))
-        if matches:
-            return _clean(matches[-1].group(1))
-    if config.answer_is:
-        matches = _ANSWER_IS.findall(text)
-        if matches:
-            inner = last_boxed(matches[-1])
-            return _clean(inner if inner is not None else _first_statement(matches[-1]))
-    if config.last_number:
-        numbers = _NUMBER.findall(text)
-        if numbers:
-            return numbers[-1].replace(",", "")
-    return None
-
-
-def last_boxed(text: str) -> str | None:
-    """The content of the last `\\boxed`/`\\fbox` in `text`; None when there is none or it is never closed."""
-    start = max(text.rfind(command) for command in _BOX_COMMANDS)
-    if start < 0:
-        return None
-    command = next(c for c in _BOX_COMMANDS if text.startswith(c, start))
-    position = start + len(command)
-    rest = text[position:]
-    stripped = rest.lstrip()
-    if stripped.startswith("{"):
-        return _braced(text, position + len(rest) - len(stripped))
-    if rest[:1].isspace():
-        # `\boxed 5`: one token, up to whitespace or the end of the math
-        match = re.match(r"\s*([^\s$]+)", rest)
-        return match.group(1) if match else None
-    return None
-
-
-def _braced(text: str, open_index: int) -> str | None:
-    """The text between the brace at `open_index` and its partner; escaped braces `\\{` `\\}` do not count."""
-    depth = 0
-    index = open_index
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if char == "\\":
-            index += 2
+    for rule in config.rules:
+        found = RULES[rule](text, config)
+        if found is None:
             continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return text[open_index + 1 : index]
-        index += 1
+        answer = _clean(found)
+        if answer is None:
+            continue
+        if config.letter:
+            letter = to_letter(answer)
+            return None if letter is None else ExtractedAnswer(letter, rule)
+        return ExtractedAnswer(answer, rule)
+    if config.letter:
+        letter = to_letter(text)
+        return None if letter is None else ExtractedAnswer(letter, "letter")
     return None
-
-
-def _first_statement(answer: str) -> str:
-    """`$8$. I hope it is correct.` -> `$8$`: a math span at the start, else the text up to the sentence end."""
-    for delimiter in ("$$", "$"):
-        if answer.startswith(delimiter):
-            end = answer.find(delimiter, len(delimiter))
-            if end > 0:
-                return answer[: end + len(delimiter)]
-    match = _SENTENCE_END.search(answer)
-    return answer[: match.start()] if match else answer
 
 
 def _clean(answer: str) -> str | None:
@@ -162,20 +199,6 @@ def _clean(answer: str) -> str | None:
         answer = answer.rstrip(_TRAILING).strip()
     answer = strip_math_delimiters(answer).strip()
     return answer or None
-
-
-def strip_math_delimiters(answer: str) -> str:
-    """Remove one layer of `$...$`, `$$...$$`, `\\(...\\)` or `\\[...\\]` around a whole answer."""
-    for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
-        if answer.startswith(left) and answer.endswith(right) and len(answer) >= len(left) + len(right):
-            inner = answer[len(left) : len(answer) - len(right)]
-            if left == "$" and "$" in inner:
-                continue
-            return inner
-    if answer.count("$") - answer.count("\\$") == 1:
-        # "$5" is a currency sign, "5$" or "is $5" a lost delimiter: either way the sign is not part of the answer
-        return answer.replace("\\$", "\x00").replace("$", "").replace("\x00", "\\$")
-    return answer
 
 
 def to_letter(answer: str | None) -> str | None:
@@ -188,3 +211,16 @@ def to_letter(answer: str | None) -> str | None:
         return plain.upper()
     matches = _LETTER.findall(plain)
     return matches[-1] if matches else None
+
+
+__all__ = [
+    "EXTRACTIONS",
+    "RULES",
+    "ExtractedAnswer",
+    "Extraction",
+    "extract_answer",
+    "get_extraction",
+    "last_boxed",
+    "strip_math_delimiters",
+    "to_letter",
+]

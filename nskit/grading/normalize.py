@@ -8,14 +8,37 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
-from nskit.grading.extraction import extract_answer, last_boxed, strip_math_delimiters
+from nskit.grading.extraction import Extraction, extract_answer
+from nskit.grading.relations import as_intervals
+from nskit.grading.spans import braced, only_math, strip_math_delimiters
+from nskit.grading.structure import split_top
+from nskit.grading.written import (
+    clock_time,
+    decimal_comma,
+    degrees_in_trig,
+    implicit_product,
+    mixed_number,
+    several_answers,
+    systems,
+)
 
 _UNICODE = {
     "−": "-", "–": "-", "—": "-", "×": "\\times ", "·": "\\cdot ", "÷": "\\div ", "√": "\\sqrt", "π": "\\pi ",
     "∞": "\\infty ", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ", "±": "\\pm ", "∓": "\\mp ", "∪": "\\cup ",
     "∩": "\\cap ", "∈": "\\in ", "°": "^\\circ", "，": ",", "：": ":", "\u00a0": " ", "\u2009": " ",
+    "²": "^2", "³": "^3", "€": "", "£": "", "¥": "", "∣": "|",
 }
+# one spelling per relation operator and absolute-value bar; currency commands dropped
+_OPERATORS = {
+    "\\neq": "\\ne ", "!=": "\\ne ", "\\geq": "\\ge ", "\\geqslant": "\\ge ", ">=": "\\ge ", "=>": "\\ge ",
+    "\\leq": "\\le ", "\\leqslant": "\\le ", "<=": "\\le ", "=<": "\\le ", "\\lt": "<", "\\gt": ">",
+    "\\lvert": "|", "\\rvert": "|", "\\vert": "|", "\\mid": "|", "\\euro": "", "\\pounds": "",
+}
+_OPERATORS_RE = re.compile(
+    "|".join(re.escape(k) + ("(?![a-zA-Z])" if k[-1].isalpha() else "") for k in sorted(_OPERATORS, key=len, reverse=True))
+)
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 # spacing and sizing commands that never change a value
 _NOISE = re.compile(
@@ -27,16 +50,24 @@ _FRAC_ALIASES = re.compile(r"\\[dt]frac(?![a-zA-Z])|\\cfrac(?![a-zA-Z])")
 _BINOM_ALIASES = re.compile(r"\\[dt]binom(?![a-zA-Z])")
 _DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ(?![a-zA-Z])|\\degree(?![a-zA-Z])|\^\s*\{\s*o\s*\}")
 _PERCENT = re.compile(r"\\?%\s*$")
-_TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|textrm|textnormal|mbox|mathrm|mathbf|mathit|rm|bf|operatorname)\s*\{")
+_TEXT_CMD = re.compile(
+    r"\\(?:text|textbf|textit|textrm|textnormal|mbox|mathrm|mathbf|mathit|mathcal|rm|bf|operatorname)\s*\{"
+)
 _INFINITY = re.compile(r"\\inf(?:ty)?(?![a-zA-Z])|\binfinity\b|\binf\b")
 _SPACES = re.compile(r"\s+")
 _TRAILING_UNIT = re.compile(
-    r"^(?P<head>.*?[\d}.])\s*(?P<unit>(?:\\(?:text|mbox|mathrm|textrm)\s*\{[^{}]*\}|(?<=\s)[a-zA-Z]{2,}(?:\s+[a-zA-Z]+)*)"
+    r"^(?P<head>.*?[\d}.])\s*(?P<unit>(?:\\(?:text|mbox|mathrm|textrm|textbf|mathbf|textit)\s*\{[^{}]*\}|(?<=\s)[a-zA-Z]{2,}(?:\s+[a-zA-Z]+)*"
+    r"|(?<=\s)[mgsL])"
     r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?)\s*$",
     re.DOTALL,
 )
+_ARITHMETIC = re.compile(r"\\(?:frac|dfrac|cdot|times|div|sqrt|pi)(?![a-zA-Z])")
+_LETTERS = re.compile(r"[a-zA-Z]")
+_SHORT_POWER = re.compile(r"\^\s*([0-9a-zA-Z])(?![0-9])")
+_STATED = Extraction("stated", ("boxed", "answer_phrase"))  # how expected answers are unwrapped
+_VARIABLE = r"(?:[a-zA-Z]|\\[a-zA-Z]+|\\math(?:bf|rm|it)\{[a-zA-Z]\}|\\vec\{[a-zA-Z]\})(?:_\{[^{}=]*\}|_[a-zA-Z0-9])?"
 _ASSIGNMENT = re.compile(
-    r"^\s*(?P<lhs>(?:[a-zA-Z]|\\[a-zA-Z]+)(?:_\{[^{}=]*\}|_[a-zA-Z0-9])?(?:\s*\(\s*[a-zA-Z]\s*\))?)"
+    rf"^\s*(?P<lhs>{_VARIABLE}(?:\s*\(\s*[a-zA-Z]\s*\))?|\(\s*{_VARIABLE}(?:\s*,\s*{_VARIABLE})+\s*\))"
     r"\s*(?P<op>=|\\in(?![a-zA-Z]))\s*(?P<rhs>.+)$",
     re.DOTALL,
 )
@@ -49,36 +80,61 @@ class Normalized:
     text: str
     percent: bool = False
     degrees: bool = False
-    lhs: str | None = None  # "x" for "x = 3" / "x \in [1,2]"
+    lhs: str | None = None  # "x" for "x = 3", "x \in [1,2]", "x \ge 5"; "(p,q)" for "p=3, q=2"
+    decimal_comma: Fraction | None = None  # the value of "1,22" read with a decimal comma
 
 
-def unwrap(answer: str) -> str:
-    """Reduce raw model text or a bare answer to the answer itself: last `\\boxed{}` content, no `$...$`."""
+def unwrap(answer: str, *, spans: bool = True) -> str:
+    """Reduce raw model text or a bare answer to the answer itself: last `\\boxed{}` content, no `$...$`.
+
+    With `spans`, text with math spans after words or several spans ("so $x=5$", "$1$ and $2$") is reduced to
+    its last math span(s), as the `boxed` extraction does; without, only boxes and "the answer is" are looked for.
+    """
     answer = answer.strip()
-    if "\\boxed" in answer or "\\fbox" in answer:
-        boxed = last_boxed(answer)
-        if boxed is not None:
-            answer = boxed.strip()
-    elif "answer" in answer.lower():
-        stated = extract_answer(answer, "answer_is")
-        if stated is not None:
-            answer = stated
+    boxed = "\\boxed" in answer or "\\fbox" in answer
+    if boxed or "answer" in answer.lower() or (spans and _several_spans(answer)):
+        found = None if boxed or not spans else only_math(answer)
+        found = found if found is not None else extract_answer(answer, "boxed" if spans else _STATED)
+        if found is not None:
+            answer = found
     answer = strip_math_delimiters(answer).strip()
     return answer.rstrip(".;。").strip() if not answer.endswith("\\.") else answer
+
+
+def readings(answer: str) -> list[str]:
+    """The bare answers a prediction may stand for: its extracted answer, then the text without math delimiters
+    when that differs (a sentence with `$` signs may be one answer: `$f(x)=ax+b$, where $b$ is an integer`)."""
+    first = unwrap(answer)
+    plain = unwrap(answer, spans=False)
+    return [first] if plain == first or not _several_spans(answer.strip()) else [first, plain]
+
+
+def _several_spans(answer: str) -> bool:
+    """Text with two or more math spans ("$1$ and $2$") or a delimited span after words ("so $x=5$")."""
+    dollars = answer.count("$") - answer.count("\\$")
+    return dollars > 2 or "\\[" in answer or "\\(" in answer or (dollars == 2 and not answer.startswith("$"))
 
 
 def normalize(answer: str) -> Normalized:
     """Normalise a bare answer (see `unwrap`) into comparable LaTeX plus percent/degree/assignment markers."""
     text = _UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], answer)
+    text = _OPERATORS_RE.sub(lambda m: _OPERATORS[m.group(0)], text)
     text = _NOISE.sub(" ", text)
     text = _FRAC_ALIASES.sub(r"\\frac", text)
     text = _BINOM_ALIASES.sub(r"\\binom", text)
     text = text.replace("\\$", "").replace("$", "")
-    text = _INFINITY.sub(r"\\infty", text)
+    text = _INFINITY.sub(r"\\infty", text).strip()
+    if text.endswith("\\") and not text.endswith("\\\\"):
+        text = text[:-1].strip()  # a stray trailing backslash ("185\")
+    text = _outer_braces(text)
     if text.startswith("\\text{") and text.endswith("}") and text.count("{") == 1:
         text = text[6:-1]  # one \text{...} around the whole answer: "\text{(B), (C)}"
+    seconds = clock_time(text)
+    if seconds is not None:
+        return Normalized(f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}")
+    text, in_trig = degrees_in_trig(text)
     degrees = False
-    if "circ" in text or "degree" in text or "^{o}" in text:
+    if not in_trig and ("circ" in text or "degree" in text or "^{o}" in text):
         text, count = _DEGREES.subn("", text)
         degrees = count > 0
     text = text.strip()
@@ -92,14 +148,59 @@ def normalize(answer: str) -> Normalized:
             text, percent = stripped, True
     if "percent" in text and text.endswith("percent"):
         text, percent = text[: -len("percent")], True
-    text = strip_units(text)
+    text = systems(text)
+    relation = as_intervals(text) if len(text) <= 300 else None
+    if relation is not None:
+        return Normalized(_squash(relation[1]), percent, degrees, _squash(relation[0]))
+    text = implicit_product(mixed_number(several_answers(text)))
+    if "^" in text:
+        text = _SHORT_POWER.sub(r"^{\1}", text)  # "c^2M" is "c^{2}M" (not "2M" read as one number later)
+    text = strip_units(_computed_value(text))
+    comma = decimal_comma(text.strip())
     lhs = None
     match = _ASSIGNMENT.match(text) if ("=" in text or "\\in" in text) else None
     if match and "=" not in match.group("rhs") and not _is_relation_word(match.group("lhs")):
         lhs, text = _squash(match.group("lhs")), match.group("rhs")
     text = _squash(text)
     text = text.rstrip(".").rstrip("\\") if text.endswith(".") and not text.endswith("\\.") else text
-    return Normalized(text, percent, degrees, lhs)
+    if lhs is None and "=" in text:
+        lhs, text = _named_tuple(text) or (None, text)
+    return Normalized(text, percent, degrees, lhs, comma)
+
+
+def _computed_value(text: str) -> str:
+    """`60 * 3 = 180 meters` -> `180 meters`: a worked computation of constants ends in its value."""
+    if "=" not in text or "," in text or "\\begin" in text:
+        return text
+    work, _, value = text.rpartition("=")
+    if not value.strip() or _LETTERS.search(_ARITHMETIC.sub("", work)) or not re.search(r"\d", work):
+        return text
+    return value.strip()
+
+
+def _outer_braces(text: str) -> str:
+    """`{6 - 5i}` -> `6 - 5i`: braces around the whole answer only group (a set is written `\\{...\\}`)."""
+    text = text.strip()
+    while text.startswith("{") and text.endswith("}") and braced(text, 0) == text[1:-1]:
+        text = text[1:-1].strip()
+    return text
+
+
+def _named_tuple(text: str) -> tuple[str, str] | None:
+    """`k=45,n=2` -> ("(k,n)", "(45,2)"): a list of values given to distinct variables, in the written order."""
+    items = split_top(text, ",")
+    if len(items) < 2 or len(items) > 16:
+        return None
+    names, values = [], []
+    for item in items:
+        match = _ASSIGNMENT.match(item)
+        if match is None or match.group("op") != "=" or "=" in match.group("rhs") or match.group("lhs").startswith("("):
+            return None
+        names.append(match.group("lhs"))
+        values.append(match.group("rhs"))
+    if len(set(names)) != len(names):
+        return None
+    return f"({','.join(names)})", f"({','.join(values)})"
 
 
 def _is_relation_word(lhs: str) -> bool:

@@ -14,7 +14,7 @@ from fractions import Fraction
 MAX_EXPONENT = 400
 MAX_DIGITS = 400
 RELATIVE = Fraction(1, 10_000)
-_INT = r"\d+|\d{1,3}(?:,\d{3})+"
+_INT = r"\d+|\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3}"  # 1,234,567 and Indian 12,34,567
 _DECIMAL = rf"(?:{_INT})(?:\.\d*)?|\.\d+"
 _PLAIN = re.compile(rf"(?P<sign>[+-]?)(?P<num>{_DECIMAL})(?:[eE](?P<exp>[+-]?\d+))?")
 _TIMES_TEN = re.compile(rf"(?P<sign>[+-]?)(?P<num>{_DECIMAL})(?:\\times|\\cdot|\*|x)10\^(?:\{{(?P<e1>[+-]?\d+)\}}|(?P<e2>\d))")
@@ -32,6 +32,7 @@ class Number:
 
     value: Fraction
     decimal: bool
+    places: int | None = None  # decimal places as written ("2.6667": 4; "1.6e-3": 4)
 
 
 def parse_number(text: str) -> Number | None:
@@ -81,7 +82,8 @@ def _decimal(sign: str, digits: str, exponent: str | None) -> Number | None:
     if abs(power) > MAX_EXPONENT:
         return None
     value = Fraction(digits.replace(",", "")) * Fraction(10) ** power
-    return Number(-value if sign == "-" else value, "." in digits or bool(exponent and power < 0))
+    places = len(digits.partition(".")[2]) - power
+    return Number(-value if sign == "-" else value, "." in digits or bool(exponent and power < 0), places)
 
 
 def numbers_equal(expected: Number, predicted: Number, *, rounding: int = 6) -> bool:
@@ -95,8 +97,35 @@ def numbers_equal(expected: Number, predicted: Number, *, rounding: int = 6) -> 
     if expected.decimal or predicted.decimal:
         # rounded to `rounding` places, and close relative to the size (3.89e-10 is not 4.89e-10)
         close = abs(expected.value - predicted.value) <= RELATIVE * max(abs(expected.value), abs(predicted.value))
-        return close and _round(expected.value, rounding) == _round(predicted.value, rounding)
+        if close and _round(expected.value, rounding) == _round(predicted.value, rounding):
+            return True
+        written, exact = (predicted, expected) if _more_precise(expected, predicted) else (expected, predicted)
+        return close and written.places is not None and rounded_as_written(exact.value, written.value, written.places)
     return False
+
+
+def _more_precise(first: Number, second: Number) -> bool:
+    if not first.decimal:
+        return True
+    return second.decimal and (first.places or 0) > (second.places or 0)
+
+
+def rounded_as_written(exact: Fraction, written: Fraction, places: int) -> bool:
+    """Whether `written` is `exact` rounded or truncated to `places` decimal places (`2.6667`, `2.6666` for 8/3).
+
+    Callers also require `RELATIVE` closeness, so `0.333` is not `1/3` (three places are not enough).
+    """
+    if places < 1 or places > MAX_DIGITS:
+        return False
+    scale = Fraction(10) ** places
+    truncated = Fraction(int(exact * scale), scale)
+    return written in (truncated, _round(exact, places))
+
+
+def decimal_places(text: str) -> int | None:
+    """Decimal places of a plain decimal number as written (`125.663` -> 3), None for anything else."""
+    number = parse_number(text) if "." in text else None
+    return number.places if number is not None and number.decimal else None
 
 
 def _round(value: Fraction, places: int) -> Fraction:

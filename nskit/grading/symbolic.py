@@ -56,14 +56,21 @@ def _depth(text: str) -> int:
     return deepest
 
 
-def symbolic_equal(expected: str, predicted: str, *, degrees_mismatch: bool = False) -> bool:
-    """Whether two normalised LaTeX answers denote the same mathematical object (raises `UnparsableAnswer`)."""
+def symbolic_equal(expected: str, predicted: str, *, degrees_mismatch: bool = False, places: int | None = None) -> bool:
+    """Whether two normalised LaTeX answers denote the same mathematical object (raises `UnparsableAnswer`).
+
+    `places`: when one side is a plain decimal with that many places, it also equals the other side's value
+    rounded or truncated to as many places (`125.663` is `40\\pi`), within the relative tolerance `RELATIVE`.
+    """
     gold = to_sympy(expected)
     pred = to_sympy(predicted)
     if _COMPLEX_HINT.search(expected) or _COMPLEX_HINT.search(predicted):
         gold, pred = _imaginary_unit(gold), _imaginary_unit(pred)
     if _objects_equal(gold, pred):
         return True
+    if places and _is_scalar(gold) and _is_scalar(pred) and not (gold.free_symbols or pred.free_symbols):
+        if _written_rounding(gold, pred, places):
+            return True
     if degrees_mismatch:
         import sympy
 
@@ -71,6 +78,25 @@ def symbolic_equal(expected: str, predicted: str, *, degrees_mismatch: bool = Fa
         if _is_scalar(gold) and _is_scalar(pred):
             return _objects_equal(gold * sympy.pi / 180, pred) or _objects_equal(gold, pred * sympy.pi / 180)
     return False
+
+
+def _written_rounding(gold: Any, pred: Any, places: int) -> bool:
+    """One real constant written as the other rounded or truncated to `places` decimals (see `numbers`)."""
+    from fractions import Fraction
+
+    from nskit.grading.numbers import RELATIVE, rounded_as_written
+
+    import sympy
+
+    a, b = gold.evalf(40), pred.evalf(40)
+    if not (a.is_real and b.is_real) or a.is_infinite or b.is_infinite:
+        return False
+    # a written decimal keeps the digits it was parsed with (its binary float at 40 digits would not round back)
+    exact_a = Fraction(str(gold if isinstance(gold, sympy.Float) else a))
+    exact_b = Fraction(str(pred if isinstance(pred, sympy.Float) else b))
+    if abs(exact_a - exact_b) > RELATIVE * max(abs(exact_a), abs(exact_b)):
+        return False
+    return rounded_as_written(exact_a, exact_b, places) or rounded_as_written(exact_b, exact_a, places)
 
 
 def _imaginary_unit(value: Any) -> Any:
@@ -92,6 +118,14 @@ def _is_scalar(value: Any) -> bool:
 def _objects_equal(gold: Any, pred: Any) -> bool:
     if _is_scalar(gold) and _is_scalar(pred):
         return expressions_equal(gold, pred)
+    import sympy
+
+    if isinstance(gold, sympy.Ne) or isinstance(pred, sympy.Ne):
+        # Math-Verify's comparator has no rule for "!=": a != b is b != a, and no other relation
+        if not (isinstance(gold, sympy.Ne) and isinstance(pred, sympy.Ne)):
+            return False
+        difference, other = gold.lhs - gold.rhs, pred.lhs - pred.rhs
+        return expressions_equal(difference, other) or expressions_equal(difference, -other)
     from math_verify.grader import sympy_expr_eq
 
     return bool(sympy_expr_eq(gold, pred, 6, 15))
@@ -123,8 +157,10 @@ def _values_equal(a: Any, b: Any, rounded: bool) -> bool:
         return False
     if a.is_infinite or b.is_infinite:
         return bool(a == b)
-    a_re, a_im = sympy.re(a), sympy.im(a)
-    b_re, b_im = sympy.re(b), sympy.im(b)
+    a_re, a_im = (part.evalf(30) for part in a.as_real_imag())
+    b_re, b_im = (part.evalf(30) for part in b.as_real_imag())
+    if not all(part.is_Number for part in (a_re, a_im, b_re, b_im)):
+        return False  # a part sympy cannot evaluate (`re(1/100)` of an odd parse) is no value to compare
     if rounded:
         size = max(abs(a_re), abs(a_im), abs(b_re), abs(b_im))
         close = abs(a_re - b_re) + abs(a_im - b_im) <= 1e-4 * size

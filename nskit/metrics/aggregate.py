@@ -17,13 +17,22 @@ from typing import Any
 import numpy as np
 
 from nskit.metrics.fields import (
+    COLUMNS,
     judge_verdict,
     normalized_answer,
     problem_identity,
+    string_key,
     symbolic_verdict,
+    token_split,
 )
 from nskit.metrics.reader import MetricFields, read_fields
+from nskit.metrics.reward import RewardTracker
+from nskit.metrics.statistics import TOKEN_SERIES, SeriesStatistics, grow
+from nskit.metrics.string_vote import StringMajority
 from nskit.records import RecordFileError
+
+MAJORITY_MODES = ("class", "string")
+"""How majority votes group answers: by grader class (nskit) or by the answer string (NeMo-Skills)."""
 
 
 @dataclass
@@ -43,6 +52,10 @@ class FileStats:
     total_votes: set[int] = field(default_factory=set)
     tokens: float = 0
     token_records: int = 0
+    reasoning_tokens: float = 0
+    answer_tokens: float = 0
+    split_records: int = 0
+    majority_filled: int = 0
     start: float | None = None
     end: float | None = None
     missing: int = 0
@@ -85,6 +98,11 @@ def _file_stats(path: Path, records: Sequence[MetricFields]) -> FileStats:
     stats.total_votes = {r.total_votes for r in records if isinstance(r.total_votes, int) and r.answer_class is not None}
     tokens = [r.num_generated_tokens for r in records if isinstance(r.num_generated_tokens, (int, float))]
     stats.tokens, stats.token_records = sum(tokens), len(tokens)
+    split = [r for r in records if isinstance(r.num_reasoning_tokens, (int, float))]
+    stats.split_records = len(split)
+    stats.reasoning_tokens = sum(r.num_reasoning_tokens for r in split)
+    stats.answer_tokens = sum(r.num_answer_tokens or 0 for r in split)
+    stats.majority_filled = sum(isinstance(r.total_votes, int) and r.majority_votes is not None for r in records)
     starts = [r.generation_start_time for r in records if isinstance(r.generation_start_time, (int, float))]
     ends = [r.generation_end_time for r in records if isinstance(r.generation_end_time, (int, float))]
     stats.start = min(starts) if starts else None
@@ -92,24 +110,25 @@ def _file_stats(path: Path, records: Sequence[MetricFields]) -> FileStats:
     return stats
 
 
-def _grow(array: np.ndarray, size: int) -> np.ndarray:
-    """`array` with its last axis at least `size` long (doubling, new cells zero)."""
-    if array.shape[-1] >= size:
-        return array
-    grown = np.zeros((*array.shape[:-1], max(size, 2 * array.shape[-1])), dtype=array.dtype)
-    grown[..., : array.shape[-1]] = array
-    return grown
-
-
 class SeedAggregator:
     """Reads the files of one benchmark (seed order) and keeps what every row needs."""
 
     def __init__(
-        self, max_seq_len: int | None = None, read: Callable[[Path], Sequence[MetricFields]] = read_fields
+        self,
+        max_seq_len: int | None = None,
+        read: Callable[[Path], Sequence[MetricFields]] = read_fields,
+        majority: str = "class",
     ) -> None:
+        if majority not in MAJORITY_MODES:
+            raise ValueError(f"unknown majority mode {majority!r}; known: {', '.join(MAJORITY_MODES)}")
         self.max_seq_len = max_seq_len
         self.read = read
         """How a file's records are read (the results browser reads more fields in the same pass)."""
+        self.majority = majority
+        self.score_stats = SeriesStatistics(COLUMNS)
+        self.token_stats = SeriesStatistics(TOKEN_SERIES)
+        self.rewards: RewardTracker | None = None
+        self._string_majority = StringMajority(len(COLUMNS)) if majority == "string" else None
         self.files: list[FileStats] = []
         self._identity: list[Any] = []
         self._classes: list[dict[Any, int]] = []
@@ -137,13 +156,27 @@ class SeedAggregator:
 
     def add_file(self, path: Path) -> FileStats:
         """Read one file (the next seed) into the counters."""
-        records = self.read(path)
+        return self.add_records(path, self.read(path))
+
+    def add_records(self, path: Path, records: Sequence[MetricFields]) -> FileStats:
+        """Add the records of one file (the next seed; `path` names it in messages)."""
         stats = _file_stats(path, records)
         self._check_identities(path, records)
-        classes, symbolic, judge = self._read_answers(records, stats)
-        self._count(classes, symbolic, judge, stats)
+        classes, symbolic, judge, keys = self._read_answers(records, stats)
+        bits = self._count(classes, symbolic, judge, stats)
         self.files.append(stats)
-        self.majority_sums.append(self._majority_sums())
+        self.score_stats.add(bits)
+        self.token_stats.add(np.array([token_split(r) for r in records], float).reshape(len(records), 2).T)
+        if self.rewards is None and len(self.files) == 1 and any(r.reward_model_score is not None for r in records):
+            self.rewards = RewardTracker()
+        if self.rewards is not None:
+            by_class = [c if c >= 0 else None for c in classes.tolist()]
+            self.rewards.add(keys if self._string_majority else by_class, [r.reward_model_score for r in records], bits)
+        if self._string_majority is not None:
+            self._string_majority.add(keys, bits)
+            self.majority_sums.append(self._string_majority.sums[-1])
+        else:
+            self.majority_sums.append(self._majority_sums())
         self.answered_by.append(int(self._answered[: self.problems].sum()))
         return stats
 
@@ -180,13 +213,14 @@ class SeedAggregator:
                     "(id/problem differ): the seed files must list the same problems in the same order",
                 )
         size = len(self._identity)
-        self._top, self._answered = _grow(self._top, size), _grow(self._answered, size)
-        self._correct = _grow(self._correct, size)
+        self._top, self._answered = grow(self._top, size), grow(self._answered, size)
+        self._correct = grow(self._correct, size)
 
     def _read_answers(
         self, records: Sequence[MetricFields], stats: FileStats
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per record: its class id (-1: no answer), symbolic and judge correctness."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
+        """Per record: its class id (-1: no answer), symbolic and judge correctness, its answer as written."""
+        keys: list[Any] = [None] * len(records)
         classes = np.full(len(records), -1, np.int64)
         symbolic = np.zeros(len(records), bool)
         judge = np.zeros(len(records), bool)
@@ -201,6 +235,7 @@ class SeedAggregator:
             symbolic[position], judge[position] = bool(sym), bool(jud)
             if answer is None:
                 continue
+            keys[position] = string_key(answer)
             if isinstance(record.answer_class, int):
                 key: Any = record.answer_class
                 stats.class_votes += 1
@@ -215,9 +250,10 @@ class SeedAggregator:
                 cls = known[key] = len(self._class_problem)
                 self._class_problem.append(position)
             classes[position] = cls
-        return classes, symbolic, judge
+        return classes, symbolic, judge, keys
 
-    def _count(self, classes: np.ndarray, symbolic: np.ndarray, judge: np.ndarray, stats: FileStats) -> None:
+    def _count(self, classes: np.ndarray, symbolic: np.ndarray, judge: np.ndarray, stats: FileStats) -> np.ndarray:
+        """Count one file's votes; returns its correctness bits per column and position."""
         n = len(classes)
         bits = np.stack([symbolic, judge, symbolic & judge, symbolic | judge]).astype(np.int64)
         stats.correct = [int(v) for v in bits.sum(axis=1)]
@@ -226,12 +262,13 @@ class SeedAggregator:
         stats.no_answer = int(n - answered.sum())
         cls = classes[answered]
         size = len(self._class_problem)
-        self._votes, self._vote_correct = _grow(self._votes, size), _grow(self._vote_correct, size)
+        self._votes, self._vote_correct = grow(self._votes, size), grow(self._vote_correct, size)
         self._votes[cls] += 1  # one record per problem per file: class ids are distinct within a file
         self._vote_correct[:, cls] += bits[:, answered]
         positions = np.flatnonzero(answered)
         self._top[positions] = np.maximum(self._top[positions], self._votes[cls])
         self._answered[positions] = True
+        return bits
 
     def _majority_sums(self) -> tuple[float, ...]:
         """Sum over problems of the majority score: mean correctness over the classes tied at the top.

@@ -1,5 +1,5 @@
 """Finding benchmarks and their output files: the layout's discovery, re-exported for the metrics."""
 
-from nskit.records.layout import BenchmarkFiles, benchmark_files, find_benchmarks
+from nskit.records.layout import BenchmarkFiles, benchmark_files, find_benchmarks, results_root
 
-__all__ = ["BenchmarkFiles", "benchmark_files", "find_benchmarks"]
+__all__ = ["BenchmarkFiles", "benchmark_files", "find_benchmarks", "results_root"]

@@ -59,6 +59,18 @@ def symbolic_verdict(record: MetricFields) -> bool | None:
     return None if value is None else bool(value)
 
 
+def string_key(answer: Any) -> Any:
+    """The answer as written, hashable (lists and dicts by their repr): NeMo-Skills' majority vote key."""
+    return answer if isinstance(answer, (str, int, float, bool)) else repr(answer)
+
+
+def token_split(record: MetricFields) -> tuple[float, float]:
+    """(reasoning, answer) tokens of a record; without a split all generated tokens count as answer (NeMo-Skills)."""
+    reasoning = record.num_reasoning_tokens if isinstance(record.num_reasoning_tokens, (int, float)) else 0
+    answer = record.num_answer_tokens if isinstance(record.num_answer_tokens, (int, float)) else 0
+    if reasoning == 0 and answer == 0 and isinstance(record.num_generated_tokens, (int, float)):
+        answer = record.num_generated_tokens
+    return float(reasoning), float(answer)
 def vote_key(record: MetricFields) -> Any:
     """What a record votes for in majority@k: its fill_majority `answer_class`, else its normalised answer.
 

@@ -6,12 +6,20 @@ from pathlib import Path
 from typing import Any
 
 from nskit.errors import UserError
-from nskit.metrics.rows import printed_ks
 from nskit.metrics.summary import BenchmarkResult
 from nskit.records.layout import SEED_FILE_GLOB
 
 _METRICS = (("majority", "majority@k"), ("pass", "pass@k"))
 _COLUMNS = (("symbolic_correct", "-"), ("judge_correct", "--"))
+
+
+def printed_ks(n: int) -> list[int]:
+    """x ticks: powers of two up to n, and n itself."""
+    ks, k = [], 1
+    while k <= n:
+        ks.append(k)
+        k *= 2
+    return sorted(set(ks) | {n}) if n else []
 
 
 def build_figure(results: list[BenchmarkResult]) -> Any:

@@ -6,6 +6,7 @@ Bad input is reported exactly as `nskit.records` reports it: on a decoding failu
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,11 @@ class MetricFields(msgspec.Struct):
     num_generated_tokens: Any = None
     generation_start_time: Any = None
     generation_end_time: Any = None
+    num_reasoning_tokens: Any = None
+    num_answer_tokens: Any = None
+    reward_model_score: Any = None
+    subset_for_metrics: Any = None
+    majority_votes: Any = None
 
 
 _DECODERS: dict[type, msgspec.json.Decoder] = {}
@@ -50,6 +56,21 @@ def decode_fields(path: Path, data: bytes, fields: type[MetricFields] = MetricFi
         raise RecordFileError(path, None, f"could not decode: {exc}") from None
 
 
-def read_fields(path: Path) -> list[MetricFields]:
-    """The metric fields of every record of a JSONL file, in order (blank lines skipped)."""
-    return decode_fields(path, path.read_bytes())
+@functools.cache
+def with_extra(extra: tuple[str, ...]) -> type[MetricFields]:
+    """MetricFields plus the record fields named in `extra` (a benchmark's subset fields), read by `extra_value`."""
+    if not extra:
+        return MetricFields
+    fields = [(f"_extra_{i}", Any, None) for i in range(len(extra))]
+    renamed = {f"_extra_{i}": name for i, name in enumerate(extra)}
+    return msgspec.defstruct("MetricFieldsWithSubsets", fields, bases=(MetricFields,), rename=renamed)
+
+
+def extra_value(record: MetricFields, index: int) -> Any:
+    """The value of the `index`-th extra field asked of `read_fields` (None when absent or not read)."""
+    return getattr(record, f"_extra_{index}", None)
+
+
+def read_fields(path: Path, extra: tuple[str, ...] = ()) -> list[MetricFields]:
+    """The metric fields (and the `extra` fields) of every record of a JSONL file, in order (blank lines skipped)."""
+    return decode_fields(path, path.read_bytes(), with_extra(extra))

@@ -12,6 +12,10 @@ from nskit.metrics.aggregate import FileStats, SeedAggregator
 from nskit.metrics.discovery import BenchmarkFiles, find_benchmarks
 from nskit.metrics.reader import MetricFields, read_fields
 from nskit.metrics.rows import Row, greedy_row, printed_names, seed_rows
+from nskit.metrics.subsets import Section, adapter_fields, field_names, sections
+
+SINGLE_AVERAGE = "pass@1[avg-of-1]"
+"""Kept for plots and tests, left out of metrics.json as NeMo-Skills does (it equals the first file's pass@1)."""
 
 ISSUE_TEXT = {
     "num_errors": "carry `error` (failed generation)",
@@ -67,8 +71,10 @@ class Summary:
     records: int
 
     def to_json(self) -> dict[str, dict[str, dict[str, Any]]]:
-        """metrics.json: {benchmark: {row: {column: value}}}, every k from 1 to N."""
-        return {b.name: {row.name: row.as_json() for row in b.rows} for b in self.benchmarks}
+        """metrics.json in NeMo-Skills' layout: {benchmark or benchmark-subset: {row: {column: value}}}, every k."""
+        return {
+            b.name: {row.name: row.as_json() for row in b.rows if row.name != SINGLE_AVERAGE} for b in self.benchmarks
+        }
 
     def has_issues(self) -> bool:
         """Whether any benchmark has records with errors, missing records or warnings (`--strict` fails)."""
@@ -90,11 +96,20 @@ def summarize(
     root: Path,
     *,
     max_seq_len: int | None = None,
+    majority: str = "class",
     on_file: Callable[[Path], None] | None = None,
 ) -> Summary:
-    """Summarize every benchmark under `root` (see `find_benchmarks`); `on_file` is called after each file."""
+    """Summarize every benchmark under `root` (see `find_benchmarks`), each followed by its subset sections.
+
+    `majority`: "class" (votes per grader class, nskit) or "string" (NeMo-Skills' vote per answer string).
+    `on_file` is called after each file.
+    """
     started = time.monotonic()
-    benchmarks = [summarize_benchmark(found, max_seq_len=max_seq_len, on_file=on_file) for found in find_benchmarks(root)]
+    benchmarks = [
+        result
+        for found in find_benchmarks(root)
+        for result in summarize_benchmark(found, max_seq_len=max_seq_len, majority=majority, on_file=on_file)
+    ]
     records = sum(f.records for b in benchmarks for f in b.files)
     return Summary(root=root, benchmarks=benchmarks, seconds=time.monotonic() - started, records=records)
 
@@ -108,35 +123,51 @@ def summarize_benchmark(
     found: BenchmarkFiles,
     *,
     max_seq_len: int | None = None,
+    majority: str = "class",
     on_file: Callable[[Path], None] | None = None,
-    read: Callable[[Path], Sequence[MetricFields]] = read_fields,
-) -> BenchmarkResult:
-    """Rows of one benchmark: `greedy` from the greedy file, the seed rows from the seed files.
+    read: Callable[[Path], Sequence[MetricFields]] | None = None,
+) -> list[BenchmarkResult]:
+    """Rows of one benchmark (`greedy` from the greedy file, the seed rows from the seed files), then the same
+    rows for each of its subset sections.
 
-    `read` reads one file's records (a caller that needs more fields than the metrics passes its own reader).
+    `read` reads one file's records (a caller that needs more fields than the metrics passes its own reader; the
+    adapter's subset fields are then only split out if that reader keeps them).
     """
-    result = BenchmarkResult(name=found.name, seeds=len(found.seeds))
-    if found.greedy is not None:
-        greedy = SeedAggregator(max_seq_len, read)
-        greedy.add_file(found.greedy)
-        greedy.finish()
-        _notify(on_file, found.greedy)
-        result.rows.append(greedy_row(greedy))
-        result.printed.append("greedy")
-        result.files += greedy.files
-        result.voting = greedy
-    if found.seeds:
-        seeds = SeedAggregator(max_seq_len, read)
-        for _, path in found.seeds:
-            seeds.add_file(path)
+    fields = adapter_fields(found.name)
+    if read is None:
+        extra = field_names(fields)
+
+        def read(path: Path) -> Sequence[MetricFields]:
+            return read_fields(path, extra)
+
+    subsets: list[Section] | None = None
+    results: dict[str, BenchmarkResult] = {}
+    for group, paths in (("greedy", [found.greedy] if found.greedy else []), ("seeds", [p for _, p in found.seeds])):
+        if not paths:
+            continue
+        aggregators: dict[str, SeedAggregator] = {}
+        for path in paths:
+            records = read(path)
+            if subsets is None:
+                subsets = sections(found.name, records, fields)
+            parts = [(found.name, records)] + [(section.name, section.pick(records)) for section in subsets]
+            for name, part in parts:
+                aggregators.setdefault(name, SeedAggregator(max_seq_len, majority=majority)).add_records(path, part)
             _notify(on_file, path)
-        seeds.finish()
-        result.rows += seed_rows(seeds)
-        result.printed += printed_names(len(found.seeds))
-        result.files += seeds.files
-        result.voting = seeds
-        result.warnings += _vote_warnings(seeds.files)
-    return result
+        for name, aggregator in aggregators.items():
+            aggregator.finish()
+            result = results.setdefault(name, BenchmarkResult(name=name))
+            result.files += aggregator.files
+            result.voting = aggregator  # the seed files when there are any (they come last), else the greedy file
+            if group == "greedy":
+                result.rows.append(greedy_row(aggregator))
+                result.printed.append("greedy")
+            else:
+                result.seeds = len(paths)
+                result.rows += seed_rows(aggregator)
+                result.printed += printed_names(len(paths))
+                result.warnings += _vote_warnings(aggregator.files)
+    return list(results.values())
 
 
 def _notify(on_file: Callable[[Path], None] | None, path: Path) -> None:

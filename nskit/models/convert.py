@@ -56,5 +56,9 @@ def convert(convert_from: str, convert_to: str, input_model: Path, output_model:
     converter = CONVERTERS.get((convert_from, convert_to))
     if converter is None:
         known = ", ".join(f"{a}->{b}" for a, b in CONVERTERS)
-        raise UserError(f"no converter from {convert_from!r} to {convert_to!r}; available: {known}")
+        hint = ""
+        if convert_to == "trtllm":
+            hint = (" (TensorRT-LLM engines are not built here: serve the Hugging Face model with "
+                    "--server_type vllm, the same weights)")
+        raise UserError(f"no converter from {convert_from!r} to {convert_to!r}; available: {known}{hint}")
     converter(input_model, output_model, dtype)

@@ -160,12 +160,17 @@ def _has_outputs(folder: Path) -> bool:
     return files.greedy is not None or bool(files.seeds)
 
 
+def results_root(root: Path) -> Path:
+    """The folder the benchmarks of `root` are in (`root/eval-results` when present): where metrics.json goes."""
+    return root / EVAL_RESULTS if (root / EVAL_RESULTS).is_dir() else root
+
+
 def find_benchmarks(root: Path) -> list[BenchmarkFiles]:
     """Benchmarks under `root` (a dir holding eval-results/, a dir of benchmark folders, or one), sorted by name;
     raises FileNotFoundError naming what was looked for."""
     if not root.is_dir():
         raise FileNotFoundError(f"no such directory: {root}")
-    base = root / EVAL_RESULTS if (root / EVAL_RESULTS).is_dir() else root
+    base = results_root(root)
     if _has_outputs(base):
         return [benchmark_files(base)]
     folders = sorted(p for p in base.iterdir() if p.is_dir() and _has_outputs(p))

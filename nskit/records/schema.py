@@ -30,6 +30,16 @@ GENERATION_TIME = "generation_time"
 ERROR = "error"
 """The request failed for good: the reason (the record has an empty generation)."""
 
+# -- reasoning models (`++parse_reasoning`, or the server's split): `generation` then holds only the answer
+REASONING_CONTENT = "reasoning_content"
+FINISHED_THINKING = "finished_thinking"
+NUM_REASONING_TOKENS = "num_reasoning_tokens"
+NUM_ANSWER_TOKENS = "num_answer_tokens"
+
+# -- metrics inputs written by other tools (NeMo-Skills): a reward model's score, the metrics subset
+REWARD_MODEL_SCORE = "reward_model_score"
+SUBSET_FOR_METRICS = "subset_for_metrics"
+
 # -- grading (`ns grade`)
 PREDICTED_ANSWER = "predicted_answer"
 SYMBOLIC_CORRECT = "symbolic_correct"
@@ -68,6 +78,12 @@ class OutputRecord(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=Fal
     generation_end_time: float | None = None
     generation_time: float | None = None
     error: str | None = None
+    reasoning_content: str | None = None
+    finished_thinking: bool | None = None
+    num_reasoning_tokens: int | None = None
+    num_answer_tokens: int | None = None
+    reward_model_score: float | None = None
+    subset_for_metrics: str | None = None
     predicted_answer: str | None = None
     symbolic_correct: bool | None = None
     is_correct: bool | None = None

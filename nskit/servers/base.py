@@ -41,6 +41,8 @@ class ServerType(Protocol):
 _MODULES = {
     "vllm": "nskit.servers.vllm",
     "openai": "nskit.servers.openai_api",
+    "trtllm": "nskit.servers.not_built",
+    "sglang": "nskit.servers.not_built",
 }
 _REGISTRY: dict[str, ServerType] = {}
 
@@ -62,3 +64,10 @@ def get_server_type(name: str) -> ServerType:
     if name not in _REGISTRY:
         raise UserError(f"unknown server type {name!r}; known: {', '.join(server_types())}")
     return _REGISTRY[name]
+
+
+def check_launchable(name: str) -> None:
+    """Raise ValueError, with what to do instead, when nskit cannot start servers of type `name` (trtllm, sglang)."""
+    reason = getattr(get_server_type(name), "unavailable", None)
+    if reason:
+        raise UserError(reason)

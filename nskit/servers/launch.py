@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nskit.config.cluster import ClusterConfig
 from nskit.proc import free_port
-from nskit.servers.base import LaunchSpec, get_server_type
+from nskit.servers.base import LaunchSpec, check_launchable, get_server_type
 from nskit.servers.process import ServerProcess
 
 
@@ -42,7 +42,7 @@ def server_request(
     extra_args: Sequence[str] = (),
 ) -> ServerRequest:
     """The request for `server_type` serving `model` on `cluster`: the config's launch flags, then `extra_args`."""
-    get_server_type(server_type)  # an unknown type lists the known ones
+    check_launchable(server_type)  # an unknown type lists the known ones; trtllm/sglang say what to do instead
     launch = cluster.server_launch(server_type)
     return ServerRequest(
         server_type=server_type, model=model, gpus=gpus, nodes=nodes, args=[*launch.args, *extra_args],

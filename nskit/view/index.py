@@ -168,7 +168,7 @@ class _Collector:
 def build_index(found: BenchmarkFiles) -> BenchmarkIndex:
     """Summarize one benchmark and index its files in the same pass."""
     collector = _Collector(found)
-    result = summarize_benchmark(found, read=collector.read)
+    result = summarize_benchmark(found, read=collector.read)[0]  # the benchmark itself (its subsets follow)
     facets = {name: values for name, values in collector.facets.items() if any(v is not None for v in values)}
     answers, shares, scores, tied = _majority(result, collector.spellings)
     voting_files = len(result.voting.files) if result.voting else 0

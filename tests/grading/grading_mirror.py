@@ -56,3 +56,41 @@ def expected_answers(mirror: Path, name: str) -> list[str]:
 def math500_rows(mirror: Path) -> list[dict]:
     """The math-500 records (problem, solution, answer, unique_id, ...)."""
     return _rows(mirror / FILES["math-500"])
+
+
+# Spellings other datasets and models use for the same answer (each keeps the value by construction).
+_RESPELLINGS = (
+    (re.compile(r"\\frac(?![a-zA-Z])"), r"\\dfrac"),
+    (re.compile(r"\\le(?:q|qslant)?(?![a-zA-Z])"), r"\\leq"),
+    (re.compile(r"\\ge(?:q|qslant)?(?![a-zA-Z])"), r"\\geq"),
+    (re.compile(r"\\pi(?![a-zA-Z])\s*"), "π"),
+    (re.compile(r"\\infty(?![a-zA-Z])\s*"), "∞"),
+    (re.compile(r"\\(?:text|mbox)\s*\{"), r"\\textrm{"),
+    (re.compile(r"\\begin\{pmatrix\}(.*)\\end\{pmatrix\}", re.DOTALL), r"\\begin{bmatrix}\1\\end{bmatrix}"),
+    (re.compile(r"_(\d)(?!\d)"), r"_{\1}"),
+    (re.compile(r"\^\{(\d)\}"), r"^\1"),
+    (re.compile(r"\\sqrt\{(\d+)\}"), r"\\sqrt {\1}"),
+    (re.compile(r"(?<![\\{])(?<!\\left)\(([^()]*)(?<!\\right)\)"), r"\\left(\1\\right)"),
+    (re.compile(r",(?=\S)(?!(?:\\!)?\s*\d{3}(?!\d))"), ", "),  # not inside a number: 58,500 stays one number
+    (re.compile(r"(?<=[\d}])\s*\\cdot\s*(?=\d)"), r" \\times "),
+)
+_INTEGER = re.compile(r"-?\d+")
+_GROUPED = re.compile(r"-?\d{1,3}(?:,\d{3})+")
+_OPERATOR_SPACES = re.compile(r"\s*([+=]|(?<=\S)-)\s*")
+
+
+def respell(answer: str) -> str:
+    """`answer` spelt differently (`\\dfrac`, `\\left(`, `π`, `1{,}234`, `7.0`, ...), never the identical string."""
+    text = answer
+    for pattern, replacement in _RESPELLINGS:
+        text = pattern.sub(replacement, text)
+    if _GROUPED.fullmatch(text.strip()):
+        text = text.replace(",", "")  # 58,500 -> 58500
+    elif _INTEGER.fullmatch(text.strip()):
+        value = int(text)
+        text = f"{value:,}".replace(",", "{,}") if abs(value) >= 1000 else f"{value}.0"
+    if text == answer:
+        text = _OPERATOR_SPACES.sub(r"\1", text) if " " in text else _OPERATOR_SPACES.sub(r" \1 ", text)
+    if text == answer:
+        text = "{" + answer + "}"
+    return text

@@ -66,32 +66,45 @@ def build_beta(folder: Path) -> None:
     )
 
 
-# Expected JSON, percentages 0-100 (None: the key must be absent).
+def _stat(avg: float, std: float, sample_std: float, k: int) -> dict[str, float]:
+    """A NeMo-Skills `<series>_statistics` entry (fractions for correctness, tokens for token counts)."""
+    return {"avg": avg, "std_dev_across_runs": std, "avg_sample_std_dev": sample_std,
+            "std_err_across_runs": std / k ** 0.5}
+
+
+_R2 = 2 ** 0.5 / 2  # sample std of (0, 1)
+_R3 = 3 ** -0.5  # sample std of (1, 1, 0)
+_ZERO2 = _stat(0.0, 0.0, 0.0, 2)
+
+# Expected JSON, percentages 0-100, in NeMo-Skills' layout: avg_tokens and gen_seconds of all files of the
+# benchmark, truncated; pass@1[avg-of-1] left out (it is pass@1 of one file); statistics as fractions.
 ALPHA = {
     "greedy": {"num_entries": 4, "judge_correct": 50.0, "symbolic_correct": 75.0, "both_correct": 50.0,
                "any_correct": 75.0, "no_answer": 25.0, "num_errors": 1},
-    "pass@1[avg-of-1]": {"num_entries": 4, "avg_tokens": 10.0, "symbolic_correct": 50.0, "judge_correct": 75.0,
-                         "both_correct": 50.0, "any_correct": 75.0, "no_answer": 25.0},
-    "pass@1[avg-of-2]": {"num_entries": 4, "avg_tokens": 15.0, "symbolic_correct": 50.0, "judge_correct": 75.0,
+    "pass@1[avg-of-2]": {"num_entries": 4, "avg_tokens": 20, "symbolic_correct": 50.0, "judge_correct": 75.0,
                          "both_correct": 50.0, "any_correct": 75.0, "no_answer": 25.0,
-                         "symbolic_correct_statistics": {"avg": 50.0, "std_dev_across_runs": 0.0},
-                         "judge_correct_statistics": {"avg": 75.0, "std_dev_across_runs": 0.0},
-                         "both_correct_statistics": {"avg": 50.0, "std_dev_across_runs": 0.0},
-                         "any_correct_statistics": {"avg": 75.0, "std_dev_across_runs": 0.0}},
-    "pass@1[avg-of-3]": {"num_entries": 4, "avg_tokens": 20.0, "symbolic_correct": 125 / 3, "no_answer": 100 / 3,
-                         "symbolic_correct_statistics": {"avg": 125 / 3, "std_dev_across_runs": 14.433756729740644}},
-    "majority@2": {"num_entries": 4, "avg_tokens": 15.0, "symbolic_correct": 50.0, "judge_correct": 75.0,
+                         "reasoning_tokens_statistics": _ZERO2,
+                         "answer_tokens_statistics": _stat(15.0, 50 ** 0.5, 50 ** 0.5, 2),
+                         "symbolic_correct_statistics": _stat(0.5, 0.0, 2 * _R2 / 4, 2),
+                         "judge_correct_statistics": _stat(0.75, 0.0, 0.0, 2),
+                         "both_correct_statistics": _stat(0.5, 0.0, 2 * _R2 / 4, 2),
+                         "any_correct_statistics": _stat(0.75, 0.0, 0.0, 2)},
+    "pass@1[avg-of-3]": {"num_entries": 4, "avg_tokens": 20, "symbolic_correct": 125 / 3, "no_answer": 100 / 3,
+                         "reasoning_tokens_statistics": _stat(0.0, 0.0, 0.0, 3),
+                         "answer_tokens_statistics": _stat(20.0, 10.0, 10.0, 3),
+                         "symbolic_correct_statistics": _stat(5 / 12, 0.14433756729740644, 3 * _R3 / 4, 3)},
+    "majority@2": {"num_entries": 4, "avg_tokens": 20, "symbolic_correct": 50.0, "judge_correct": 75.0,
                    "both_correct": 50.0, "any_correct": 75.0, "no_answer": 25.0},
-    "majority@3": {"num_entries": 4, "avg_tokens": 20.0, "symbolic_correct": 62.5, "no_answer": 25.0},
-    "pass@1": {"num_entries": 4, "avg_tokens": 20.0, "symbolic_correct": 125 / 3, "no_answer": 25.0},
-    "pass@2": {"num_entries": 4, "avg_tokens": 20.0, "symbolic_correct": 200 / 3, "no_answer": 25.0},
-    "pass@3": {"num_entries": 4, "avg_tokens": 20.0, "symbolic_correct": 75.0, "no_answer": 25.0},
+    "majority@3": {"num_entries": 4, "avg_tokens": 20, "symbolic_correct": 62.5, "no_answer": 25.0},
+    "pass@1": {"num_entries": 4, "avg_tokens": 20, "symbolic_correct": 125 / 3, "no_answer": 25.0},
+    "pass@2": {"num_entries": 4, "avg_tokens": 20, "symbolic_correct": 200 / 3, "no_answer": 25.0},
+    "pass@3": {"num_entries": 4, "avg_tokens": 20, "symbolic_correct": 75.0, "no_answer": 25.0},
 }
 
 BETA = {
-    "pass@1[avg-of-1]": {"num_entries": 3, "symbolic_correct": 200 / 3, "no_answer": 0.0, "num_grading_errors": 1},
     "pass@1[avg-of-2]": {"num_entries": 3, "symbolic_correct": 200 / 3, "no_answer": 50 / 3,
-                         "symbolic_correct_statistics": {"avg": 200 / 3, "std_dev_across_runs": 0.0},
+                         "reasoning_tokens_statistics": _ZERO2, "answer_tokens_statistics": _ZERO2,
+                         "symbolic_correct_statistics": _stat(2 / 3, 0.0, 2 * _R2 / 3, 2),
                          "num_grading_errors": 1, "num_missing": 1},
     "majority@2": {"num_entries": 3, "symbolic_correct": 250 / 3, "no_answer": 0.0, "num_grading_errors": 1,
                    "num_missing": 1},
@@ -101,23 +114,18 @@ BETA = {
                "num_missing": 1},
 }
 
-# Printed tables: row name -> cells in column order (header included).
+# Printed tables (NeMo-Skills' rows: k = N only): row name -> cells in column order (header included).
 ALPHA_TABLE = [
-    ["evaluation_mode", "num_entries", "avg_tokens", "judge_correct", "symbolic_correct", "both_correct",
-     "any_correct", "no_answer"],
-    ["greedy *", "4", "", "50.00%", "75.00%", "50.00%", "75.00%", "25.00%"],
-    ["pass@1[avg-of-3]", "4", "20", "", "41.67% ± 14.43%", "", "", "33.33%"],
-    ["majority@2", "4", "15", "75.00%", "50.00%", "50.00%", "75.00%", "25.00%"],
-    ["majority@3", "4", "20", "", "62.50%", "", "", "25.00%"],
-    ["pass@1", "4", "20", "", "41.67%", "", "", "25.00%"],
-    ["pass@2", "4", "20", "", "66.67%", "", "", "25.00%"],
-    ["pass@3", "4", "20", "", "75.00%", "", "", "25.00%"],
+    ["evaluation_mode", "num_entries", "avg_tokens", "judge_correct", "symbolic_correct", "no_answer"],
+    ["greedy *", "4", "", "50.00%", "75.00%", "25.00%"],
+    ["pass@1[avg-of-3]", "4", "20", "", "41.67% ± 14.43%", "33.33%"],
+    ["majority@3", "4", "20", "", "62.50%", "25.00%"],
+    ["pass@3", "4", "20", "", "75.00%", "25.00%"],
 ]
 
 BETA_TABLE = [
     ["evaluation_mode", "num_entries", "symbolic_correct", "no_answer"],
     ["pass@1[avg-of-2] *", "3", "66.67% ± 0.00%", "16.67%"],
     ["majority@2 *", "3", "83.33%", "0.00%"],
-    ["pass@1 *", "3", "66.67%", "0.00%"],
     ["pass@2 *", "3", "100.00%", "0.00%"],
 ]
