@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from nskit.config.generation import GenerationConfig, InferenceConfig
 from nskit.generation.client import Completion
+from nskit.generation.code_execution import CONTINUE_CHAT
 from nskit.generation.jobs import GenerationJob
 from nskit.grading.extraction import extract_answer
 from nskit.prompt.render import Prompt, build_prompt
@@ -24,8 +25,6 @@ STRATEGY = "strategy"
 TRAJECTORY = "trajectory"
 """Everything the strategy did (candidates, scores, critiques, rounds, beam steps), under one field."""
 
-CONTINUE_CHAT = {"continue_final_message": True, "add_generation_prompt": False}
-"""vLLM request fields that make the model continue the last (assistant) message."""
 
 
 class Generator(Protocol):

@@ -110,3 +110,38 @@ def test_resume_does_not_repeat_a_finished_problem(tmp_path: Path, vllm_server: 
         assert final[position]["generation_start_time"] == before["generation_start_time"]
         assert final[position]["trajectory"] == before["trajectory"]
     assert all(r["num_requests"] == 2 for r in final)
+
+
+CLASSIFY_ARGS = ("--convert classify --hf-overrides "
+                 "'{\"classifier_from_token\": [\"No\", \"Yes\"], \"method\": \"from_2_way_softmax\"}'")
+"""vLLM flags that serve the embedded causal LM as a yes/no classifier (P(Yes) per text on /classify)."""
+
+
+def test_reward_model_scorer_with_a_reward_server_of_its_own(tmp_path: Path, vllm_server: str,
+                                                             mirror_dir: Path) -> None:
+    """`--reward_model`: the plan starts the reward server for the generation step and stops it; with
+    NSKIT_TEST_REWARD_SERVER_ADDRESS (a running classify server) that one is used instead."""
+    import os
+
+    from nskit.models.embedded import embedded_model_dir
+
+    running = os.environ.get("NSKIT_TEST_REWARD_SERVER_ADDRESS")
+    reward = (["--reward_server_address", running] if running else
+              ["--reward_model", str(embedded_model_dir()), "--reward_server_args", CLASSIFY_ARGS])
+    out = tmp_path / "bon-rm"
+    result = ns("eval", "--benchmarks=gsm8k:0", "--output_dir", str(out), "--data_dir", str(tmp_path / "data"),
+                "--mirror", str(mirror_dir), "--server_type", "openai", "--server_address", vllm_server, *reward,
+                "++max_samples=3", "++inference.tokens_to_generate=48", "++strategy=best_of_n", "++best_of_n.n=2",
+                "++best_of_n.scorer=reward_model")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    records = list(iter_jsonl(out / "eval-results" / "gsm8k" / "output.jsonl"))
+    assert len(records) == 3
+    for record in records:
+        scores = [c["reward_model_score"] for c in record["trajectory"]["candidates"]]
+        assert len(scores) == 2 and all(0.0 <= s <= 1.0 for s in scores)
+        best = record["trajectory"]["best"]
+        assert scores[best] == max(scores) and record["generation"] == record["trajectory"]["candidates"][best]["generation"]
+        assert record["num_requests"] == 2
+    if not running:
+        eval_log = (out / "logs" / "eval.log").read_text()
+        assert "reward server healthy at" in eval_log and (out / "logs" / "reward-server.log").exists()
