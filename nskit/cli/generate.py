@@ -48,15 +48,12 @@ def register(app: typer.Typer) -> None:
 
         setup_logging()
         with user_errors():
-            if server_type != "openai" and server_address is None:
-                raise UserError("ns generate talks to a running server: give --server_address "
-                                 "(ns eval and ns start_server start one)")
             if split is not None and not chunks:
                 raise UserError("--split picks the benchmark data of --chunks; an --input_file is read as it is")
             request = GenerateRequest(
                 chunks=parse_chunk_labels(chunks, split) if chunks else [],
                 output_dir=output_dir, data_dir=data_dir, input_file=input_file, output_file=output_file,
-                model=model, server_address=server_address, rerun_done=rerun_done, retry_errors=retry_errors,
+                model=model, server_address=server_address, server_type=server_type, rerun_done=rerun_done, retry_errors=retry_errors,
                 overrides=list(ctx.args),
             )
             try:

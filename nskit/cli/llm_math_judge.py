@@ -41,6 +41,13 @@ def register(app: typer.Typer) -> None:
         retry_errors: Annotated[
             bool, typer.Option("--retry_errors", help="judge again only the records that carry judge_error")
         ] = False,
+        batch_api: Annotated[
+            bool, typer.Option("--batch_api", help="send the requests as batch files (OpenAI Batch API; vLLM's "
+                               "run_batch for --server_type vllm without --server_address); see docs/batch.md")
+        ] = False,
+        batch_poll_interval: Annotated[
+            float, typer.Option("--batch_poll_interval", help="seconds between two looks at the batches in flight")
+        ] = 60.0,
         server_gpus: opts.ServerGpus = None,
         cluster: opts.Cluster = "local",
         config_dir: opts.ConfigDir = None,
@@ -66,7 +73,8 @@ def register(app: typer.Typer) -> None:
             argv = ["--prompt_config", prompt_config, "--max_concurrent_requests", str(max_concurrent_requests),
                     "--tokens_to_generate", str(tokens_to_generate), "--max_retries", str(max_retries),
                     "--request_timeout", str(request_timeout), "--error_budget", str(error_budget),
-                    "--api_key_env", api_key_env, *(["--retry_errors"] if retry_errors else [])]
+                    "--api_key_env", api_key_env, *(["--retry_errors"] if retry_errors else []),
+                    *(["--batch_api", "--batch_poll_interval", str(batch_poll_interval)] if batch_api else [])]
             argv += ["--input_price", str(input_price)] if input_price is not None else []
             argv += ["--output_price", str(output_price)] if output_price is not None else []
             with user_errors():
@@ -90,7 +98,10 @@ def register(app: typer.Typer) -> None:
             max_retries=max_retries, timeout=request_timeout, retry_errors=retry_errors, error_budget=error_budget,
         )
         try:
-            if server_address is None and server_type != "openai":
+            if batch_api:
+                report, model_name = _judge_in_batches(paths, server_type, server_address, model, api_key, options,
+                                                       batch_poll_interval)
+            elif server_address is None and server_type != "openai":
                 report, model_name = _with_server(paths, server_type, model, server_gpus, cluster_config, api_key,
                                                   options)
             else:
@@ -162,6 +173,40 @@ def _judge(paths: list[Path], base_url: str, model: str | None, api_key: str | N
     except ServerDown as exc:
         typer.echo(f"ns llm_math_judge: {exc}; finished records are kept in <file>-async, rerun to resume", err=True)
         raise typer.Exit(1) from None
+
+
+def _judge_in_batches(paths: list[Path], server_type: str, server_address: str | None, model: str | None,  # type: ignore[no-untyped-def]
+                      api_key: str | None, options: dict, poll_interval: float):
+    """Judge through batch files: the Batch API at the address (OpenAI by default), or vLLM's run_batch locally."""
+    import asyncio
+
+    from nskit.config.generation import InferenceConfig
+    from nskit.generation.batch_backends import OpenAIBatches, vllm_batch_backend
+    from nskit.judge.batch import judge_in_batches
+    from nskit.judge.runner import JudgeSettings
+    from nskit.progress import progress
+    from nskit.prompt.render import load_prompt_config
+
+    if server_type == "vllm" and server_address is None:
+        from nskit.models.default import ensure_converted, resolve_model
+
+        model = ensure_converted(resolve_model(model, server_gpus=None))
+        backend = vllm_batch_backend(model, paths[0].parent / "judge-run_batch.log", [])
+    else:
+        backend = OpenAIBatches(server_address or OPENAI_URL, api_key)
+    settings = JudgeSettings(prompt=load_prompt_config(options["prompt_config"]), model=str(model),
+                             inference=InferenceConfig(temperature=0.0, tokens_to_generate=options["tokens"]),
+                             retry_errors=options["retry_errors"])
+
+    async def run():  # type: ignore[no-untyped-def]
+        try:
+            with progress("judging in batches") as (set_total, advance):
+                return await judge_in_batches(paths, settings, backend, poll_interval=poll_interval,
+                                              on_record=advance)
+        finally:
+            await backend.close()
+
+    return asyncio.run(run()), str(model)
 
 
 def _print_report(report, model: str, input_price: float | None, output_price: float | None) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,9 @@ Model = Annotated[
 ServerType = Annotated[str, typer.Option("--server_type", help="vllm | openai | trtllm | sglang (a registry: see docs/servers.md)")]
 ServerGpus = Annotated[int | None, typer.Option("--server_gpus", help="GPUs per node for the server")]
 ServerNodes = Annotated[int, typer.Option("--server_nodes", help="nodes for one server")]
+ServerReplicas = Annotated[
+    int, typer.Option("--server_replicas", help="independent servers of the model; requests are spread over them")
+]
 ServerArgs = Annotated[str, typer.Option("--server_args", help="extra server flags, appended verbatim")]
 ServerAddress = Annotated[
     str | None, typer.Option("--server_address", help="use this running OpenAI-compatible server (http://host:port/v1)")

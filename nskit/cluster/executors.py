@@ -19,6 +19,12 @@ def run_local(plan: Plan, cluster: ClusterConfig, options: RunOptions) -> None:
         raise UserError("--run_after chains Slurm jobs; a local run already runs its steps in order")
     from nskit.cluster.local import run_plan
     from nskit.proc import terminate_on_sigterm
+    from nskit.servers import get_server_type
+    from nskit.servers.process import require_gpu
+
+    for server in (plan.server, plan.judge_server):
+        if server is not None:  # a GPU-only server on a CPU machine: say so before any step runs
+            require_gpu(get_server_type(server.server_type))
 
     terminate_on_sigterm()
     run_plan(plan, options.log_dir)

@@ -16,7 +16,8 @@ from nskit.proc import spawn_supervised, stop_supervised
 from nskit.pipeline.plan import MAIN_SERVER, Plan, Step, reward_address_arg, sandbox_address_arg
 from nskit.sandbox import SandboxProcess, SandboxStartError
 from nskit.servers import ServerProcess
-from nskit.servers.launch import launch_server
+from nskit.servers.launch import launch_replicas
+from nskit.servers.replicas import ServerGroup
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +74,11 @@ def run_plan(plan: Plan, log_dir: Path) -> None:
     log_dir.mkdir(parents=True, exist_ok=True)
     last_use = {s.server: i for i, s in enumerate(plan.steps) if s.needs_server}
     last_sandbox_step = max((i for i, s in enumerate(plan.steps) if s.needs_sandbox), default=-1)
-    server: ServerProcess | None = None
+    server: ServerProcess | ServerGroup | None = None
     server_name = ""
     last_reward_step = max((i for i, s in enumerate(plan.steps) if s.needs_reward_server), default=-1)
     sandbox: SandboxProcess | None = None
-    reward: ServerProcess | None = None
+    reward: ServerProcess | ServerGroup | None = None
     try:
         for index, step in enumerate(plan.steps):
             if step.needs_sandbox and sandbox is None:
@@ -135,25 +136,25 @@ def start_sandbox(plan: Plan, log_dir: Path) -> SandboxProcess:
     return sandbox
 
 
-def start_reward_server(plan: Plan, log_dir: Path) -> ServerProcess:
+def start_reward_server(plan: Plan, log_dir: Path) -> ServerProcess | ServerGroup:
     """Start the plan's reward model server on a free port and wait until it is healthy."""
     request = plan.reward_server
     if request is None:
         raise RuntimeError("plan has steps that need a reward server but no reward server request")
-    server = launch_server(request, log_dir / "reward-server.log", base_env=plan.env)
+    server = launch_replicas(request, log_dir / "reward-server.log", base_env=plan.env)
     log.info("starting the reward server for %s (log: %s)", request.model, server.log_path)
     server.start()
     log.info("reward server healthy at %s", server.base_url)
     return server
 
 
-def start_server(plan: Plan, step: Step, log_dir: Path) -> ServerProcess:
-    """Start the server `step` needs on a free port and wait until it is healthy."""
+def start_server(plan: Plan, step: Step, log_dir: Path) -> ServerProcess | ServerGroup:
+    """Start the server `step` needs (all its replicas) on free ports and wait until it is healthy."""
     request = plan.server_for(step)
     if request is None:
         raise RuntimeError(f"step {step.name} needs the {step.server} server but the plan has none")
     log_name = "server.log" if step.server == MAIN_SERVER else f"{step.server}-server.log"
-    server = launch_server(request, log_dir / log_name, base_env=plan.env)
+    server = launch_replicas(request, log_dir / log_name, base_env=plan.env)
     log.info("starting %s server for %s (log: %s)", request.server_type, request.model, server.log_path)
     started = time.monotonic()
     server.start()

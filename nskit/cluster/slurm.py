@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import shlex
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,11 +83,27 @@ def make_tunnel(cluster: ClusterConfig) -> Any:
     return run.LocalTunnel(job_dir="")
 
 
-def job_env(plan: Plan, job: SlurmJob, log_dir: Path) -> dict[str, str]:
-    """Variables exported in the job script; values are shell-quoted because nemo-run writes `export K=V` as is."""
-    env = {**plan.env, "NSKIT_JOB_LOG_DIR": str(log_dir), "NSKIT_STEP": job.step,
-           LOG_FILE_ENV: str(log_dir / f"{job.step}.log")}
+def job_env(plan: Plan, job: SlurmJob, log_dir: Path, inherited: Collection[str] = ()) -> dict[str, str]:
+    """Variables exported in the job script; values are shell-quoted because nemo-run writes `export K=V` as is.
+
+    `inherited` names (the cluster config's `env_vars` copied from this environment: API keys) are left out of the
+    script: sbatch hands the submitter's environment to the job (nemo-run's script sets no `--export`), so their
+    values reach every task without ever being written to disk.
+    """
+    env = {key: value for key, value in plan.env.items() if key not in inherited}
+    env |= {"NSKIT_JOB_LOG_DIR": str(log_dir), "NSKIT_STEP": job.step, LOG_FILE_ENV: str(log_dir / f"{job.step}.log")}
     return {key: shlex.quote(value) for key, value in env.items()}
+
+
+def inherited_secrets(plan: Plan, cluster: ClusterConfig) -> list[str]:
+    """The config's environment-copied names this plan carries; an error over SSH, where sbatch runs in another
+    environment and they could only travel in the script text."""
+    names = [name for name in cluster.inherited_env_names() if name in plan.env]
+    if names and cluster.ssh_tunnel is not None:
+        raise UserError(f"{cluster.source}: env_vars {', '.join(names)} are copied from this environment, which an "
+                        "SSH submission cannot pass to sbatch without writing them into the job script; set them "
+                        "in the cluster account's environment (e.g. ~/.bashrc) and drop them from env_vars")
+    return names
 
 
 def make_executors(job: SlurmJob, cluster: ClusterConfig, tunnel: Any, env: dict[str, str],
@@ -105,13 +122,13 @@ def make_executors(job: SlurmJob, cluster: ClusterConfig, tunnel: Any, env: dict
     for task in job.tasks:
         # --overlap: the client's srun must not wait for the server's srun to end. Each srun names its node and
         # task count, else it would run once per task of the whole allocation.
-        srun_args = ["--overlap", f"--nodes={task.nodes}", f"--ntasks={task.nodes}"]
+        srun_args = ["--overlap", f"--nodes={task.nodes}", f"--ntasks={task.ntasks or task.nodes}"]
         executors.append(run.SlurmExecutor(
             account=cluster.account or "nskit",
             partition=job.partition,
             time=job.time_limit,  # type: ignore[arg-type]  # None: the partition's default
             nodes=job.nodes,
-            ntasks_per_node=1,
+            ntasks_per_node=max(t.ntasks or 1 for t in job.tasks),  # a server's replicas: one task each
             gpus_per_node=job.gpus_per_node,
             cpus_per_task=cluster.cpus_per_task,
             mem=cluster.mem,
@@ -145,6 +162,7 @@ def submit(plan: Plan, jobs: list[SlurmJob], cluster: ClusterConfig, options: Ru
     """Submit all jobs as one nemo-run experiment; dependencies between steps become Slurm afterok dependencies."""
     import nemo_run as run
 
+    secrets = inherited_secrets(plan, cluster)
     tunnel = make_tunnel(cluster)
     external = pending_jobs_named(cluster, tunnel, options.run_after) if options.run_after else []
     if options.run_after:
@@ -158,7 +176,7 @@ def submit(plan: Plan, jobs: list[SlurmJob], cluster: ClusterConfig, options: Ru
             # Jobs with dependencies inside this run wait for them; only the roots need to wait for --run_after.
             deps = [by_step[name] for name in job.after if name in by_step]
             extra = f"afterany:{':'.join(external)}" if external and not deps else None
-            executors = make_executors(job, cluster, tunnel, job_env(plan, job, options.log_dir), extra)
+            executors = make_executors(job, cluster, tunnel, job_env(plan, job, options.log_dir, secrets), extra)
             scripts = [run.Script(inline=task_script(task, workdir)) for task in job.tasks]
             if len(scripts) == 1:
                 by_step[job.step] = exp.add(scripts[0], executor=executors[0], name=job.short_name, dependencies=deps)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import shlex
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from nskit.cluster.slurm_tasks import PORT_BASE, PORT_SPAN, SANDBOX_PORT_BASE
+from nskit.cluster.slurm_tasks import PORT_BASE, PORT_SPAN, REPLICA_STRIDE, SANDBOX_PORT_BASE
 from nskit.config.cluster import ClusterConfig
 from nskit.pipeline.plan import (
     Plan,
@@ -24,6 +24,7 @@ from nskit.pipeline.plan import (
     Step,
     sandbox_address_arg,
 )
+from nskit.servers.launch import server_command_line
 
 Service = TypeVar("Service", ServerRequest, SandboxRequest)
 SERVER_PORT = f"{PORT_BASE} + SLURM_JOB_ID % {PORT_SPAN}"
@@ -39,6 +40,8 @@ class Task:
     role: str
     command: list[str]
     nodes: int = 1
+    ntasks: int | None = None
+    """Processes of this srun (default: one per node); a server's replicas are one task each."""
     container: str | None = None
     note: str = ""
     """What --dry_run adds below the command (the port a service takes, what the client appends)."""
@@ -70,7 +73,8 @@ class SlurmJob:
         if self.mounts:
             lines.append(f"  mounts: {', '.join(self.mounts)}")
         for task in self.tasks:
-            lines.append(f"  task {task.role}: nodes={task.nodes} container={task.container or '(none)'}")
+            ntasks = f" tasks={task.ntasks}" if task.ntasks else ""
+            lines.append(f"  task {task.role}: nodes={task.nodes}{ntasks} container={task.container or '(none)'}")
             lines.append(f"    {shlex.join(task.command)}")
             if task.note:
                 lines.append(f"    ({task.note})")
@@ -122,6 +126,8 @@ def client_task_command(step: Step, server: ServerRequest | None, python: str) -
     command = [python, "-m", "nskit.cluster.slurm_tasks", "client"]
     if server is not None:
         command += ["--server_type", server.server_type, "--health_timeout", str(int(server.health_timeout))]
+        if server.replicas > 1:
+            command += ["--replicas", str(server.replicas)]
     if step.needs_sandbox:
         command.append("--sandbox")
     return [*command, "--", *step.argv]
@@ -172,10 +178,17 @@ def step_job(step: Step, plan: Plan, cluster: ClusterConfig, partition: str | No
     server = service_request(step.needs_server, plan.server_for(step), step, "a server")
     sandbox = service_request(step.needs_sandbox, plan.sandbox, step, "a sandbox")
     tasks: list[Task] = []
+    if server is not None and server.gpus is None and cluster.gpus_per_node:
+        # the server uses the GPUs its job asks for (shared by its replicas)
+        server = replace(server, gpus=max(cluster.gpus_per_node // server.replicas, 1))
     if server is not None:
         image = server_image(cluster, server.server_type)
+        shown = shlex.join(server_command_line(server, f"<{SERVER_PORT}>", python_for(image)))
+        ports = f"port {SERVER_PORT}" if server.replicas == 1 else (
+            f"{server.replicas} replicas, one task each: replica i on port {SERVER_PORT} + i * {REPLICA_STRIDE}")
         tasks.append(Task("server", server_task_command(server, python_for(image)), nodes=server.nodes,
-                          container=image, note=f"port {SERVER_PORT}"))
+                          ntasks=server.replicas if server.replicas > 1 else None, container=image,
+                          note=f"{ports}; runs {shown}"))
     if sandbox is not None:
         image = sandbox_image(cluster)
         tasks.append(Task("sandbox", sandbox_task_command(sandbox, python_for(image)), container=image,
@@ -188,7 +201,9 @@ def step_job(step: Step, plan: Plan, cluster: ClusterConfig, partition: str | No
     if server is not None:
         chosen = partition or cluster.partition
         nodes = server.nodes
-        gpus = server.gpus if server.gpus is not None else cluster.gpus_per_node
+        gpus = server.gpus * server.replicas if server.gpus is not None else cluster.gpus_per_node
+    elif step.gpus:
+        chosen, nodes, gpus = partition or cluster.partition, 1, step.gpus
     else:
         chosen = partition or cluster.cpu_partition or cluster.partition
         nodes, gpus = 1, None

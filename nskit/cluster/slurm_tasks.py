@@ -13,12 +13,19 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nskit.logs import LOG_FILE_ENV
+
+if TYPE_CHECKING:
+    from nskit.servers.launch import ServerRequest
+    from nskit.servers.process import ServerProcess
 
 PORT_BASE = 20000
 SANDBOX_PORT_BASE = 40000
 PORT_SPAN = 20000
+REPLICA_STRIDE = 1009
+"""Replica i of a job listens on the port of job id + i * REPLICA_STRIDE (a prime): replica 0 keeps `job_port`."""
 
 
 def current_job_id(job_id: str | None = None) -> str:
@@ -29,9 +36,10 @@ def current_job_id(job_id: str | None = None) -> str:
     return value
 
 
-def job_port(job_id: str | None = None) -> int:
-    """The server port of a job: the same in every task of the job, different for jobs that share a node."""
-    return PORT_BASE + int(current_job_id(job_id).split("_")[0]) % PORT_SPAN
+def job_port(job_id: str | None = None, replica: int = 0) -> int:
+    """The server port of a job (of its replica `replica`): the same in every task of the job, different for jobs
+    that share a node."""
+    return PORT_BASE + (int(current_job_id(job_id).split("_")[0]) + replica * REPLICA_STRIDE) % PORT_SPAN
 
 
 def sandbox_port(job_id: str | None = None) -> int:
@@ -50,26 +58,74 @@ def serve(request_json: str) -> int:
     from nskit.servers.launch import ServerRequest, launch_server
 
     request = ServerRequest(**json.loads(request_json))
-    port = job_port()
     rank = int(os.environ.get("SLURM_PROCID", "0"))
     terminate_on_sigterm()
-    if rank != 0:
-        # The server types launch one process on the head node; a worker-side launch (e.g. a Ray worker) belongs in
-        # servers/. Until a type provides one, the other nodes stay allocated for the head's own use and idle.
-        print(f"server rank {rank}: node held for the server on the head node (port {port})", flush=True)
-        while True:
-            time.sleep(30)
+    if request.replicas > 1:
+        return serve_replica(request, rank)
+    port = job_port()
+    if request.nodes > 1:
+        return serve_multinode(request, rank, port)
     job = os.environ.get("SLURM_JOB_ID", "local")
     server = launch_server(request, log_dir() / f"server-{job}.log", port=port)
     print(f"starting {request.server_type} server for {request.model} on port {port} (log {server.log_path})",
           flush=True)
+    serve_until_exit(server, "server")
+    return 1
+
+
+def serve_until_exit(server: ServerProcess, what: str) -> None:
+    """Start `server`, keep it up while it runs. Normally the job ends this task (SIGTERM) once the client is done;
+    returning means the server died."""
     with server:
-        print(f"server healthy at {server.base_url}", flush=True)
+        print(f"{what} healthy at {server.base_url}", flush=True)
         while server.running:
             time.sleep(2)
-    # Normally the job ends this task (SIGTERM) once the client is done; reaching here means the server died.
-    print(f"server exited before the job ended; log {server.log_path}", file=sys.stderr, flush=True)
-    return 1
+    print(f"{what} exited before the job ended; log {server.log_path}", file=sys.stderr, flush=True)
+
+
+def serve_multinode(request: ServerRequest, rank: int, port: int) -> int:
+    """One server over the job's nodes through Ray: rank 0 starts the head, waits for every node, then serves;
+    the other ranks join the head and stay until the job ends. Ray is stopped on every node on the way out."""
+    import subprocess
+
+    from nskit.servers import ray_cluster
+    from nskit.servers.launch import launch_server
+
+    job = current_job_id()
+    address = ray_cluster.head_address(ray_cluster.head_node(os.environ["SLURM_JOB_NODELIST"]),
+                                       ray_cluster.ray_port(job))
+    gpus = request.gpus
+    try:
+        if rank != 0:
+            print(f"server rank {rank}: joining the Ray cluster at {address}", flush=True)
+            return subprocess.run(ray_cluster.join_command(address, gpus), check=False).returncode
+        subprocess.run(ray_cluster.start_head_command(ray_cluster.ray_port(job), gpus), check=True)
+        nodes = request.nodes
+        ray_cluster.wait_for_nodes(address, nodes, request.health_timeout)
+        print(f"Ray cluster at {address}: {nodes} nodes joined; starting the server", flush=True)
+        server = launch_server(request, log_dir() / f"server-{job}.log", port=port,
+                               base_env={"RAY_ADDRESS": address})
+        serve_until_exit(server, "server")
+        return 1
+    finally:
+        subprocess.run(ray_cluster.STOP_COMMAND, check=False)
+
+
+def serve_replica(request: ServerRequest, index: int) -> int:
+    """Task `index` of the server srun serves replica `index` on its own port and slice of the job's GPUs."""
+    from nskit.servers.launch import launch_server
+    from nskit.servers.replicas import replica_gpus
+
+    port = job_port(replica=index)
+    job = os.environ.get("SLURM_JOB_ID", "local")
+    server = launch_server(request, log_dir() / f"server-{job}-{index}.log", port=port,
+                           base_env=replica_gpus(index, request.gpus))
+    print(f"starting replica {index} on port {port} (log {server.log_path})", flush=True)
+    serve_until_exit(server, f"replica {index}")
+    # A dead replica must not end the srun of its siblings (nemo-run's --kill-on-bad-exit): the client sends its
+    # requests to the others, so this task holds on until the job ends it.
+    while True:
+        time.sleep(30)
 
 
 def sandbox_command(request_json: str, port: int) -> list[str]:
@@ -110,13 +166,18 @@ def wait_healthy(url: str, timeout: float, what: str) -> None:
         time.sleep(2)
 
 
-def wait_for_server(server_type: str, timeout: float) -> str:
-    """Block until this job's server answers its health check; return its OpenAI base URL."""
+def wait_for_server(server_type: str, timeout: float, replicas: int = 1) -> str:
+    """Block until this job's server (each of its replicas) answers its health check; return its OpenAI base URL
+    (the replicas' URLs, comma-separated)."""
     from nskit.servers import get_server_type
 
-    port = job_port()
-    wait_healthy(f"http://127.0.0.1:{port}{get_server_type(server_type).health_path()}", timeout, "server")
-    return f"http://127.0.0.1:{port}/v1"
+    addresses = []
+    for replica in range(replicas):
+        port = job_port(replica=replica)
+        what = "server" if replicas == 1 else f"server replica {replica}"
+        wait_healthy(f"http://127.0.0.1:{port}{get_server_type(server_type).health_path()}", timeout, what)
+        addresses.append(f"http://127.0.0.1:{port}/v1")
+    return ",".join(addresses)
 
 
 def wait_for_sandbox(timeout: float) -> str:
@@ -139,7 +200,7 @@ def client_command(argv: list[str], server_address: str | None, sandbox_address:
 
 
 def client(server_type: str | None, timeout: float, argv: list[str], *, sandbox: bool = False,
-           sandbox_timeout: float = 300.0) -> int:
+           sandbox_timeout: float = 300.0, replicas: int = 1) -> int:
     """Wait for the job's server (when `server_type` is given) and sandbox (when `sandbox`), then replace this
     process with the step, their addresses appended."""
     started = time.monotonic()
@@ -149,7 +210,7 @@ def client(server_type: str | None, timeout: float, argv: list[str], *, sandbox:
         print(f"sandbox ready at {sandbox_address} after {time.monotonic() - started:.0f} s", flush=True)
     server_address = None
     if server_type is not None:
-        server_address = wait_for_server(server_type, timeout)
+        server_address = wait_for_server(server_type, timeout, replicas)
         print(f"server ready at {server_address} after {time.monotonic() - started:.0f} s", flush=True)
     command = client_command(argv, server_address, sandbox_address)
     os.execve(sys.executable, command, os.environ.copy())
@@ -167,6 +228,7 @@ def main(args: list[str] | None = None) -> int:
     client_parser = sub.add_parser("client", help="wait for this job's server and sandbox, then run an ns step")
     client_parser.add_argument("--server_type", default=None, help="the job's server type; omitted: no server")
     client_parser.add_argument("--health_timeout", type=float, default=900.0)
+    client_parser.add_argument("--replicas", type=int, default=1, help="replicas of the job's server")
     client_parser.add_argument("--sandbox", action="store_true", help="wait for the job's sandbox, pass its address")
     client_parser.add_argument("--sandbox_timeout", type=float, default=300.0)
     client_parser.add_argument("argv", nargs=argparse.REMAINDER, help="-- then the ns command line")
@@ -179,7 +241,7 @@ def main(args: list[str] | None = None) -> int:
     if LOG_FILE_ENV not in os.environ:
         os.environ[LOG_FILE_ENV] = str(log_dir() / f"{os.environ.get('NSKIT_STEP', 'step')}.log")
     return client(parsed.server_type, parsed.health_timeout, argv, sandbox=parsed.sandbox,
-                  sandbox_timeout=parsed.sandbox_timeout)
+                  sandbox_timeout=parsed.sandbox_timeout, replicas=parsed.replicas)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,10 @@ class ServerLaunch(BaseModel):
     args: list[str] = Field(default_factory=list, description="flags always passed to the server")
     env_vars: list[str] = Field(default_factory=list, description="KEY=VALUE set for the server only")
     health_timeout: float = Field(900.0, gt=0, description="seconds to wait for the server to be healthy")
+    compile_above_tokens: int | None = Field(
+        None, gt=0, description="vLLM: drop --enforce-eager when a run may generate more tokens than this (compiled "
+        "mode starts later but runs faster; see servers/compile_mode.py)",
+    )
 
     def environment(self) -> dict[str, str]:
         """The server-only variables as a dict."""
@@ -146,6 +150,11 @@ class ClusterConfig(BaseModel):
             elif entry in os.environ:
                 env[entry] = os.environ[entry]
         return env
+
+    def inherited_env_names(self) -> list[str]:
+        """Names in `env_vars` copied from this environment (no `=`): API keys and other secrets, which must never
+        be written into a job script (Slurm jobs get them through sbatch's own environment)."""
+        return [entry.strip() for entry in self.env_vars if "=" not in entry]
 
     def server_launch(self, server_type: str) -> ServerLaunch:
         """Launch defaults for a server type (empty defaults when the config names none)."""

@@ -119,6 +119,11 @@ class GenerationConfig(Strict):
         if value is not None and value not in SCALING_SETTINGS:
             raise ValueError(f"unknown strategy {value!r}; known: {', '.join(SCALING_SETTINGS)}")
         return value
+    batch_api: bool = Field(False, description="send requests as batch files (OpenAI Batch API, or vLLM's run_batch)")
+    batch_poll_interval: float = Field(60.0, gt=0, description="seconds between two looks at the batches in flight")
+    batch_max_requests: int = Field(50_000, gt=0, description="requests per batch at most (the API's limit)")
+    batch_max_bytes: int = Field(190_000_000, gt=0, description="bytes per batch input file at most (API: 200 MB)")
+    batch_completion_window: str = Field("24h", description="how long the API may take for a batch")
     parse_reasoning: bool | None = Field(
         None,
         description="split the thinking from the answer (True: by end_reasoning_string in the text; default: "
@@ -154,7 +159,9 @@ SAMPLING_DEFAULTS = {"inference": {"temperature": 0.7, "top_p": 0.95, "top_k": -
 
 
 RUN_ONLY_SETTINGS = {"max_concurrent_requests", "request_timeout", "max_retries", "error_budget", "sandbox_address",
-                     "reward_server_address"}
+                     "reward_server_address",
+                     "batch_api", "batch_poll_interval", "batch_max_requests", "batch_max_bytes",
+                     "batch_completion_window"}
 """Settings that change how a run talks to its servers, not what a record holds: free to change on resume."""
 
 

@@ -14,9 +14,11 @@ from nskit.config.overrides import build_config, parse_overrides
 from nskit.decoding.knobs import NEEDS_SAMPLING
 from nskit.errors import UserError
 from nskit.generation.client import ModelClient, RetryPolicy
+from nskit.generation.replicas import ReplicaClient, make_client
 from nskit.generation.jobs import GenerationJob
 from nskit.generation.reasoning import ReasoningSettings
 from nskit.generation.runner import RunSummary, run_jobs
+from nskit.generation.transport import install_uvloop
 from nskit.generation.strategies import select_strategy
 from nskit.progress import progress
 from nskit.records.layout import Chunk
@@ -36,6 +38,7 @@ class GenerateRequest:
     output_file: Path | None = None
     model: str | None = None
     server_address: str | None = None
+    server_type: str = "openai"
     api_key: str | None = None
     rerun_done: bool = False
     retry_errors: bool = False
@@ -119,18 +122,23 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
 
 
 async def generate_async(request: GenerateRequest) -> RunSummary:
-    """Run generation against `request.server_address`."""
-    if request.server_address is None:
-        raise UserError("no server: give --server_address, or use `ns eval` / --server_type vllm to start one")
+    """Run generation against `request.server_address` (or in batches, with `++batch_api=True`)."""
     overrides = parse_overrides(request.overrides)
     settings = build_config(GenerationConfig, overrides)
-    client = ModelClient(
+    if settings.batch_api:
+        return await generate_in_batches(request, settings, overrides)
+    if request.server_address is None:
+        raise UserError("ns generate talks to a running server: give --server_address (ns eval and ns "
+                        "start_server start one; ++batch_api=True --server_type vllm runs vLLM's run_batch instead)")
+    client = make_client(
         request.server_address,
         request.model,
+        max_concurrent=settings.max_concurrent_requests,
         api_key=request.api_key or os.environ.get("OPENAI_API_KEY"),
         timeout=settings.request_timeout,
         retry=RetryPolicy(max_retries=settings.max_retries),
         error_budget=settings.error_budget,
+        max_connections=settings.max_concurrent_requests,
     )
     try:
         model = await client.resolve_model()
@@ -150,9 +158,55 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     finally:
         await client.close()
     log.info(summary.line())
+    if isinstance(client, ReplicaClient):
+        log.info("requests answered per replica: %s", client.usage())
     return summary
 
 
+async def generate_in_batches(request: GenerateRequest, settings: GenerationConfig,
+                              overrides: dict[str, Any]) -> RunSummary:
+    """Batch mode: the OpenAI Batch API at `--server_address`, or vLLM's run_batch on `--model` (`--server_type
+    vllm`, no server)."""
+    from nskit.generation.batch import run_batch_jobs
+    from nskit.generation.batch_backends import OpenAIBatches, vllm_batch_backend
+    from nskit.generation.batch_files import BatchBackend
+
+    if settings.code_execution:
+        raise UserError("++batch_api=True sends one request per record; ++code_execution=true needs a live server")
+    api_key = request.api_key or os.environ.get("OPENAI_API_KEY")
+    backend: BatchBackend
+    if request.server_type == "vllm" and request.server_address is None:
+        if request.model is None:
+            raise UserError("++batch_api=True with --server_type vllm runs vLLM's run_batch locally: give --model")
+        log_dir = (request.output_dir or (request.output_file or Path("out")).parent) / "logs"
+        backend = vllm_batch_backend(request.model, log_dir / "run_batch.log", [])
+        model = request.model
+    elif request.server_address is not None:
+        model = request.model or await _listed_model(request.server_address, api_key)
+        backend = OpenAIBatches(request.server_address, api_key, settings.batch_completion_window)
+    else:
+        raise UserError("++batch_api=True needs --server_address (an endpoint with the Batch API), or "
+                        "--server_type vllm --model M to run vLLM's run_batch locally")
+    try:
+        jobs = build_jobs(request, model, overrides)
+        with progress("batch generation") as (set_total, advance):
+            summary = await run_batch_jobs(jobs, backend, settings, rerun_done=request.rerun_done,
+                                           retry_errors=request.retry_errors, on_record=advance, on_total=set_total)
+    finally:
+        await backend.close()
+    log.info(summary.line())
+    return summary
+
+
+async def _listed_model(server_address: str, api_key: str | None) -> str:
+    client = ModelClient(server_address, api_key=api_key)
+    try:
+        return await client.resolve_model()
+    finally:
+        await client.close()
+
+
 def run_generate(request: GenerateRequest) -> RunSummary:
-    """Synchronous entry for the CLI."""
+    """Synchronous entry for the CLI (on uvloop when it is installed)."""
+    install_uvloop()
     return asyncio.run(generate_async(request))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,10 @@ class GenerationJob:
     system_message: str | None = None
     max_samples: int = -1
     model: str = ""
-    problem_ids: frozenset[str] | None = None
-    """Only the input records with these ids (`++problem_ids`); `max_samples` counts among them."""
     reasoning: ReasoningSettings = field(default_factory=ReasoningSettings)
     """How thinking is split from the answer (reasoning models)."""
+    problem_ids: frozenset[str] | None = None
+    """Only the input records with these ids (`++problem_ids`); `max_samples` counts among them."""
     settings: dict[str, Any] = field(default_factory=dict)
     """Every other setting that decides a record's content (strategy, code execution, ...), for the fingerprint."""
 
@@ -51,32 +52,43 @@ class GenerationJob:
             "settings": self.settings,
         }
 
-    def load_inputs(self) -> list[dict[str, Any]]:
-        """Input records (the first `max_samples`), each checked to have what the prompt needs.
+    def count_inputs(self) -> int:
+        """How many input records this job has (the first `max_samples`), each checked to have what the prompt needs.
 
-        The list is shared by every job reading the same file (e.g. 256 seeds of one benchmark hold one copy),
-        so callers must not mutate the records.
+        Reads the file as a stream and keeps no record; the answer is cached per file state, so jobs reading the
+        same file (256 seeds of one benchmark) check it once.
         """
         stat = self.input_file.stat()
-        return _load_inputs(self.input_file.resolve(), stat.st_mtime_ns, stat.st_size, self.max_samples,
-                            frozenset(self.prompt_config.fields()), self.problem_ids)
+        return _count_inputs(self.input_file.resolve(), stat.st_mtime_ns, stat.st_size, self.max_samples,
+                             frozenset(self.prompt_config.fields()), self.problem_ids)
+
+    def iter_inputs(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """`(position, record)` of the input records, read as a stream (checked by `count_inputs` first)."""
+        records = (record for _, record in iter_numbered(self.input_file) if selected(record, self.problem_ids))
+        for position, record in enumerate(records):
+            if 0 <= self.max_samples <= position:
+                return
+            yield position, record
 
 
-@functools.lru_cache(maxsize=16)
-def _load_inputs(
-    path: Path, _mtime_ns: int, _size: int, max_samples: int, needed: frozenset[str],
-    problem_ids: frozenset[str] | None = None,
-) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = []
+def selected(record: dict[str, Any], problem_ids: frozenset[str] | None) -> bool:
+    """Whether `++problem_ids` keeps `record` (all are kept without it)."""
+    return problem_ids is None or str(record.get("id")) in problem_ids
+
+
+@functools.lru_cache(maxsize=64)
+def _count_inputs(path: Path, _mtime_ns: int, _size: int, max_samples: int, needed: frozenset[str],
+                  problem_ids: frozenset[str] | None = None) -> int:
+    count = 0
     for line, record in iter_numbered(path):
-        if 0 <= max_samples <= len(records):
+        if 0 <= max_samples <= count:
             break
-        if problem_ids is not None and str(record.get("id")) not in problem_ids:
+        if not selected(record, problem_ids):
             continue
         missing = sorted(k for k in needed if record.get(k) in (None, ""))
         if missing:
             raise RecordFileError(path, line, f"record lacks field(s) {missing} needed by the prompt")
-        records.append(record)
-    if not records:
+        count += 1
+    if not count:
         raise RecordFileError(path, None, "no input records" + (" with the ids of ++problem_ids" if problem_ids else ""))
-    return records
+    return count

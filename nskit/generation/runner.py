@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,23 +36,29 @@ Strategy = Callable[[ModelClient, GenerationJob, dict[str, Any]], "asyncio.Futur
 
 @dataclass
 class JobState:
-    """Bookkeeping of one job while it runs."""
+    """Bookkeeping of one job while it runs: one byte per input position, no records held."""
 
     job: GenerationJob
-    inputs: list[dict[str, Any]]
+    total: int
     partial: PartialOutput
-    remaining: set[int]
+    todo: bytearray
+    """1 at each position still to request."""
+    remaining: int
     done_before: int
     fresh: bool = False
     """Discard any partial file before starting (`--rerun_done`)."""
-    seed: dict[int, dict[str, Any]] | None = None
-    """Records to write to a new partial file before starting (`--retry_errors` on a final file)."""
+    seed_from_final: bool = False
+    """`--retry_errors` on a final file: its good records seed a new partial file before starting."""
     token_log: TokenLogWriter | None = None
     """The per-token sidecar, with `++inference.token_log=K`."""
 
-    def position_records(self) -> Iterator[tuple[JobState, int]]:
-        for position in sorted(self.remaining):
-            yield self, position
+    def items(self) -> Iterator[tuple[JobState, int, dict[str, Any]]]:
+        """The records still to request, read from the input file as a stream."""
+        if not self.remaining:
+            return
+        for position, record in self.job.iter_inputs():
+            if self.todo[position]:
+                yield self, position, record
 
 
 @dataclass
@@ -88,37 +94,52 @@ def prepare_job(job: GenerationJob, rerun_done: bool = False, retry_errors: bool
     """Work out what is left of a job; None when its final file is complete and nothing is to be redone.
 
     Reads and checks files only (inputs, an existing final file, the partial file, whose torn tail is cut): a
-    bad file raises `RecordFileError` before any job changes anything. The writes are `start_job`'s.
+    bad file raises `RecordFileError` before any job changes anything. The writes are `start_job`'s. Every file
+    is read as a stream: memory does not grow with the number of records.
     """
-    inputs = job.load_inputs()
+    total = job.count_inputs()
     partial = PartialOutput(job.output_file, job.fingerprint())
-    everything = set(range(len(inputs)))
     token_log = TokenLogWriter(job.output_file) if job.inference.token_log else None
     if rerun_done:
         # Start over; the old final file stays in place until the new one replaces it.
-        return JobState(job=job, inputs=inputs, partial=partial, remaining=everything, done_before=0, fresh=True,
-                        token_log=token_log)
+        return JobState(job, total, partial, bytearray(b"\x01") * total, total, 0, fresh=True, token_log=token_log)
     if job.output_file.exists() and not partial.path.exists():
-        existing = list(iter_jsonl(job.output_file))
-        if len(existing) != len(inputs):
+        failed = bytearray(total)
+        count = 0
+        for count, record in enumerate(iter_jsonl(job.output_file), start=1):
+            if count <= total and record.get("error"):
+                failed[count - 1] = 1
+        if count != total:
             raise RecordFileError(
                 job.output_file, None,
-                f"holds {len(existing)} records but this run asks for {len(inputs)}; "
-                "pass --rerun_done to generate it again",
+                f"holds {count} records but this run asks for {total}; pass --rerun_done to generate it again",
             )
-        failed = {i for i, record in enumerate(existing) if record.get("error")}
-        if not (retry_errors and failed):
+        redo = failed.count(1)
+        if not (retry_errors and redo):
             return None
         # Retrying errors: the good records seed a partial file; the final file is only replaced at the end.
-        seed = {p: record for p, record in enumerate(existing) if p not in failed}
-        return JobState(job=job, inputs=inputs, partial=partial, remaining=failed, done_before=len(seed), seed=seed,
-                        token_log=token_log)
-    done = partial.load()
-    remaining = everything - set(done)
+        return JobState(job, total, partial, failed, redo, total - redo, seed_from_final=True, token_log=token_log)
+    index = partial.scan(total)
+    todo = bytearray(1 if offset < 0 else 0 for offset in index.offsets)
     if retry_errors:
-        remaining |= {p for p, record in done.items() if record.get("error")}
-    return JobState(job=job, inputs=inputs, partial=partial, remaining=remaining, done_before=len(done),
-                    token_log=token_log)
+        todo = bytearray(a | b for a, b in zip(todo, index.failed))
+    remaining = todo.count(1)
+    return JobState(job, total, partial, todo, remaining, index.present(), token_log=token_log)
+
+
+def prepare_jobs(jobs: list[GenerationJob], summary: RunSummary, *, rerun_done: bool = False,
+                 retry_errors: bool = False) -> list[JobState]:
+    """`prepare_job` for every job (all files checked before any is changed); complete ones are counted and left."""
+    states = []
+    for job in jobs:
+        state = prepare_job(job, rerun_done=rerun_done, retry_errors=retry_errors)
+        if state is None:
+            summary.jobs_skipped += 1
+            log.info("%s is complete, skipping", job.output_file)
+            continue
+        summary.resumed += state.done_before
+        states.append(state)
+    return states
 
 
 def start_job(state: JobState) -> None:
@@ -126,10 +147,11 @@ def start_job(state: JobState) -> None:
     partial = state.partial
     if state.fresh or not partial.path.exists():
         partial.discard()  # also a sidecar left without its partial file: it is rewritten for this run
-        if state.token_log is not None and state.seed is None:
+        if state.token_log is not None and not state.seed_from_final:
             state.token_log.discard()  # a token log without output is from an abandoned run
-    if state.seed is not None:
-        partial.seed(state.seed)
+    if state.seed_from_final:
+        todo = state.todo
+        partial.seed((p, r) for p, r in enumerate(iter_jsonl(state.job.output_file)) if not todo[p])
     partial.open()
     if state.token_log is not None:
         state.token_log.open()
@@ -138,7 +160,13 @@ def start_job(state: JobState) -> None:
 async def default_strategy(client: ModelClient, job: GenerationJob, record: dict[str, Any]) -> dict[str, Any]:
     """One request per problem: the plain sampler. Other strategies (code execution, best-of-N) plug in here."""
     prompt = build_prompt(record, job.prompt_config, job.template, job.system_message)
-    completion: Completion = await client.generate(prompt, job.inference)
+    return await completion_fields(job, await client.generate(prompt, job.inference), client.count_tokens)
+
+
+async def completion_fields(job: GenerationJob, completion: Completion,
+                            count_tokens: Callable[[str], Awaitable[int]]) -> dict[str, Any]:
+    """The output fields of a record answered by one completion (`count_tokens`: the server's tokenizer, for
+    the answer's share of a split thinking)."""
     fields: dict[str, Any] = {
         schema.GENERATION: completion.text,
         schema.FINISH_REASON: completion.finish_reason,
@@ -158,7 +186,7 @@ async def default_strategy(client: ModelClient, job: GenerationJob, record: dict
     split = split_completion(completion.text, completion.reasoning_content, completion.finish_reason, job.reasoning)
     if split is not None:
         fields.update(await reasoning_fields(
-            split, completion.completion_tokens, completion.reasoning_tokens, client.count_tokens
+            split, completion.completion_tokens, completion.reasoning_tokens, count_tokens
         ))
     return fields
 
@@ -176,28 +204,20 @@ async def run_jobs(
 ) -> RunSummary:
     """Run every job to completion (or raise ServerDown, leaving resumable partial files)."""
     summary = RunSummary(jobs_total=len(jobs))
-    states = []
-    for job in jobs:
-        state = prepare_job(job, rerun_done=rerun_done, retry_errors=retry_errors)
-        if state is None:
-            summary.jobs_skipped += 1
-            log.info("%s is complete, skipping", job.output_file)
-            continue
-        summary.resumed += state.done_before
-        states.append(state)
-    total = sum(len(s.remaining) for s in states)
+    states = prepare_jobs(jobs, summary, rerun_done=rerun_done, retry_errors=retry_errors)
+    total = sum(s.remaining for s in states)
     if on_total:
         on_total(total)
     start = time.monotonic()
     for state in states:
         start_job(state)
-    queue: Iterator[tuple[JobState, int]] = (item for s in states for item in s.position_records())
+    queue: Iterator[tuple[JobState, int, dict[str, Any]]] = (item for s in states for item in s.items())
     held_failures: list[tuple[JobState, int, dict[str, Any]]] = []
 
     def finish(state: JobState) -> None:
-        state.partial.finalize(len(state.inputs))
+        state.partial.finalize(state.total)
         if state.token_log is not None:
-            state.token_log.finalize(range(len(state.inputs)))
+            state.token_log.finalize(range(state.total))
         summary.jobs_finished += 1
         log.info("wrote %s", state.job.output_file)
 
@@ -206,15 +226,15 @@ async def run_jobs(
         if steps is not None and state.token_log is not None:
             state.token_log.append(position, steps)  # before the record: a finished record always has its log
         state.partial.append(position, record)
-        state.remaining.discard(position)
+        state.todo[position] = 0
+        state.remaining -= 1
         if not state.remaining:
             finish(state)
         if on_record:
             on_record()
 
     async def worker() -> None:
-        for state, position in queue:
-            record = state.inputs[position]
+        for state, position, record in queue:
             started = now()
             try:
                 fields = await strategy(client, state.job, record)

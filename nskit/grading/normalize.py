@@ -48,6 +48,7 @@ _NOISE = re.compile(
 )
 _FRAC_ALIASES = re.compile(r"\\[dt]frac(?![a-zA-Z])|\\cfrac(?![a-zA-Z])")
 _BINOM_ALIASES = re.compile(r"\\[dt]binom(?![a-zA-Z])")
+_TEXT_ALIASES = re.compile(r"\\(?:textrm|textnormal|textup|mbox)\s*\{")
 _DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ(?![a-zA-Z])|\\degree(?![a-zA-Z])|\^\s*\{\s*o\s*\}")
 _PERCENT = re.compile(r"\\?%\s*$")
 _TEXT_CMD = re.compile(
@@ -63,6 +64,9 @@ _TRAILING_UNIT = re.compile(
 )
 _ARITHMETIC = re.compile(r"\\(?:frac|dfrac|cdot|times|div|sqrt|pi)(?![a-zA-Z])")
 _LETTERS = re.compile(r"[a-zA-Z]")
+_REALS = {"\\mathbb{R}", "\\mathbb R", "\\R", "\\mathbf{R}", "ℝ"}
+_EMPTY = {"\\varnothing", "\\emptyset", "\\{\\}", "\\{ \\}", "∅", "\\O"}
+_SET_BUILDER = re.compile(r"^\\\{\s*(?P<var>[a-zA-Z])\s*(?:\||:)\s*(?P<condition>.*\S)\s*\\\}$", re.DOTALL)
 _SHORT_POWER = re.compile(r"\^\s*([0-9a-zA-Z])(?![0-9])")
 _STATED = Extraction("stated", ("boxed", "answer_phrase"))  # how expected answers are unwrapped
 _VARIABLE = r"(?:[a-zA-Z]|\\[a-zA-Z]+|\\math(?:bf|rm|it)\{[a-zA-Z]\}|\\vec\{[a-zA-Z]\})(?:_\{[^{}=]*\}|_[a-zA-Z0-9])?"
@@ -122,11 +126,14 @@ def normalize(answer: str) -> Normalized:
     text = _NOISE.sub(" ", text)
     text = _FRAC_ALIASES.sub(r"\\frac", text)
     text = _BINOM_ALIASES.sub(r"\\binom", text)
+    text = _TEXT_ALIASES.sub(r"\\text{", text)
     text = text.replace("\\$", "").replace("$", "")
     text = _INFINITY.sub(r"\\infty", text).strip()
     if text.endswith("\\") and not text.endswith("\\\\"):
         text = text[:-1].strip()  # a stray trailing backslash ("185\")
     text = _outer_braces(text)
+    if text.endswith(".") and not text.endswith("\\."):
+        text = text[:-1].rstrip()  # "{2 seconds.}": the sentence's period was inside the braces
     if text.startswith("\\text{") and text.endswith("}") and text.count("{") == 1:
         text = text[6:-1]  # one \text{...} around the whole answer: "\text{(B), (C)}"
     seconds = clock_time(text)
@@ -148,7 +155,7 @@ def normalize(answer: str) -> Normalized:
             text, percent = stripped, True
     if "percent" in text and text.endswith("percent"):
         text, percent = text[: -len("percent")], True
-    text = systems(text)
+    text = _named_sets(systems(text))
     relation = as_intervals(text) if len(text) <= 300 else None
     if relation is not None:
         return Normalized(_squash(relation[1]), percent, degrees, _squash(relation[0]))
@@ -160,12 +167,23 @@ def normalize(answer: str) -> Normalized:
     lhs = None
     match = _ASSIGNMENT.match(text) if ("=" in text or "\\in" in text) else None
     if match and "=" not in match.group("rhs") and not _is_relation_word(match.group("lhs")):
-        lhs, text = _squash(match.group("lhs")), match.group("rhs")
+        lhs, text = _squash(match.group("lhs")), strip_units(match.group("rhs"))
     text = _squash(text)
     text = text.rstrip(".").rstrip("\\") if text.endswith(".") and not text.endswith("\\.") else text
     if lhs is None and "=" in text:
         lhs, text = _named_tuple(text) or (None, text)
     return Normalized(text, percent, degrees, lhs, comma)
+
+
+def _named_sets(text: str) -> str:
+    """`\\mathbb{R}` -> `(-\\infty,\\infty)`; `\\varnothing`, `\\{\\}` -> `\\emptyset`; `\\{x \\mid x > 3\\}` -> `x > 3`."""
+    stripped = text.strip()
+    if stripped in _REALS:
+        return "(-\\infty,\\infty)"
+    if stripped in _EMPTY:
+        return "\\emptyset"
+    match = _SET_BUILDER.match(stripped)
+    return match.group("condition") if match else text
 
 
 def _computed_value(text: str) -> str:

@@ -23,6 +23,7 @@ _FRAC = re.compile(
     r"(?P<sign>[+-]?)(?P<whole>\d+)?\\frac(?:\{(?P<fsign>[+-]?)(?P<n1>\d+)\}|(?P<n2>\d))(?:\{(?P<d1>\d+)\}|(?P<d2>\d))"
 )
 _SLASH = re.compile(r"(?P<sign>[+-]?)\(?(?P<n>\d+)\)?/\(?(?P<d>\d+)\)?")
+_REPEATING = re.compile(r"(?P<sign>[+-]?)(?P<whole>\d*)\.(?P<fixed>\d*)\\overline\{(?P<period>\d{1,20})\}")
 _PAREN_NEG = re.compile(r"\((?P<inner>-[^()]+)\)")
 
 
@@ -47,6 +48,12 @@ def parse_number(text: str) -> Number | None:
     match = _PLAIN.fullmatch(text)
     if match:
         return _decimal(match.group("sign"), match.group("num"), match.group("exp"))
+    match = _REPEATING.fullmatch(text)
+    if match:  # 0.1\overline{6} = 1/6, exactly
+        fixed, period = match.group("fixed"), match.group("period")
+        value = Fraction(int(match.group("whole") or 0)) + Fraction(int(fixed or 0), 10 ** len(fixed))
+        value += Fraction(int(period), (10 ** len(period) - 1) * 10 ** len(fixed))
+        return Number(-value if match.group("sign") == "-" else value, False)
     match = _FRAC.fullmatch(text)
     if match:
         numerator = int(match.group("n1") or match.group("n2"))

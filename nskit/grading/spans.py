@@ -11,7 +11,7 @@ import re
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 # what may stand between two answers that form one list: "\boxed{1} and \boxed{2}", "$1$, $2$ or $3$"
 _CONNECTOR = re.compile(
-    r"(?:\s|\$|,|;|&|\\quad|\\qquad|\\[,;:!]|\\text\s*\{\s*(?:and|or|,)?\s*\}|\band\b|\bor\b|\\\\)*", re.IGNORECASE
+    r"(?:\s|\$|,|;|&|\\quad|\\qquad|\\[,;:!]|\\(?:text|textrm|mbox)\s*\{\s*(?:and|or|,)?\s*\}|\band\b|\bor\b|\\\\)*", re.IGNORECASE
 )
 _JOINING = re.compile(r",|;|\band\b|\bor\b", re.IGNORECASE)
 _MAX_GAP = 60

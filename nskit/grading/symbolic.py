@@ -80,6 +80,38 @@ def symbolic_equal(expected: str, predicted: str, *, degrees_mismatch: bool = Fa
     return False
 
 
+def _equations_proportional(gold: Any, pred: Any) -> bool | None:
+    """Two equations are the same when one's `lhs - rhs` is a constant non-zero multiple of the other's
+    (`5x-7y+11z+4=0` = `-10x+14y-22z-8=0`), checked by evaluation at the fixed points; None when undecided
+    (a side that does not evaluate to a number), which leaves it to Math-Verify's slower comparator."""
+    import sympy
+    from sympy.core.function import AppliedUndef
+
+    gold_side, pred_side = gold.lhs - gold.rhs, pred.lhs - pred.rhs
+    if not (_is_scalar(gold_side) and _is_scalar(pred_side)):
+        return None
+    applied = sorted(gold_side.atoms(AppliedUndef) | pred_side.atoms(AppliedUndef), key=str)
+    if applied:  # x(t) stands for a value like any symbol, the same in both equations
+        names = {call: sympy.Symbol(f"_call{index}") for index, call in enumerate(applied)}
+        gold_side, pred_side = gold_side.subs(names), pred_side.subs(names)
+    symbols = sorted(gold_side.free_symbols | pred_side.free_symbols, key=str)
+    ratios = []
+    for shift in range(3):
+        substitution = {s: sympy.Float(_POINTS[(i + shift) % len(_POINTS)], 30) + i for i, s in enumerate(symbols)}
+        a, b = gold_side.evalf(30, subs=substitution), pred_side.evalf(30, subs=substitution)
+        if not (a.is_number and b.is_number) or a.has(sympy.nan, sympy.zoo) or b.has(sympy.nan, sympy.zoo):
+            return None
+        if abs(b) < 1e-20 or abs(a) < 1e-20:
+            if abs(b) < 1e-20 and abs(a) < 1e-20:
+                continue
+            return False
+        ratios.append(a / b)
+    if not ratios:
+        return None
+    first = ratios[0]
+    return all(abs(ratio - first) <= _TOLERANCE * max(1, abs(first)) for ratio in ratios[1:])
+
+
 def _written_rounding(gold: Any, pred: Any, places: int) -> bool:
     """One real constant written as the other rounded or truncated to `places` decimals (see `numbers`)."""
     from fractions import Fraction
@@ -120,6 +152,10 @@ def _objects_equal(gold: Any, pred: Any) -> bool:
         return expressions_equal(gold, pred)
     import sympy
 
+    if isinstance(gold, sympy.Eq) and isinstance(pred, sympy.Eq):
+        verdict = _equations_proportional(gold, pred)
+        if verdict is not None:
+            return verdict
     if isinstance(gold, sympy.Ne) or isinstance(pred, sympy.Ne):
         # Math-Verify's comparator has no rule for "!=": a != b is b != a, and no other relation
         if not (isinstance(gold, sympy.Ne) and isinstance(pred, sympy.Ne)):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-_CONNECTOR = re.compile(r"\s*(?:\\text\{\s*(?:and|or)\s*\}|\s(?:and|or)\s|;)\s*", re.IGNORECASE)
+_CONNECTOR = re.compile(r"\s*(?:\\text\s*\{\s*(?:and|or)\s*\}|\s(?:and|or)\s|;)\s*", re.IGNORECASE)
 _MATHY = re.compile(r"[\d\\=()\[\]^]")
 _SYSTEM = re.compile(
     r"^(?:\\\{)?\s*\\begin\{(?P<env>cases|array)\}(?:\{[lcr|]*\})?(?P<body>.*)\\end\{(?P=env)\}\s*(?:\\\}|\.)?$",

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from nskit.config.generation import InferenceConfig
-from nskit.generation.client import ModelClient, RequestFailed
+from nskit.generation.client import Completion, ModelClient, RequestFailed
 from nskit.judge.verdict import NO_TEXT, YES_TEXT, parse_verdict
 from nskit.prompt.render import Prompt, PromptConfig
 from nskit.records import PartialOutput, Record, RecordFileError, read_jsonl, schema
@@ -71,7 +71,8 @@ class JudgeReport:
         )
 
 
-def _tally(report: JudgeReport, record: Record) -> None:
+def tally(report: JudgeReport, record: Record) -> None:
+    """Count a judged record as yes, no or without verdict (a failed one is listed elsewhere)."""
     if record.get(schema.JUDGE_ERROR) is not None:
         return
     if record.get(schema.JUDGE_NO_VERDICT) is not None:
@@ -124,13 +125,7 @@ class FileJudge:
         return self.report
 
     def _load(self, path: Path) -> list[Record]:
-        records = read_jsonl(path, required=("expected_answer",))
-        fields = self.settings.prompt.fields()
-        for number, record in enumerate(records, start=1):
-            missing = fields - record.keys()
-            if missing and record.get("predicted_answer") is not None:
-                raise RecordFileError(path, number, f"the judge prompt needs field(s) {sorted(missing)}")
-        return records
+        return load_judge_inputs(path, self.settings)
 
     async def _judge_file(self, path: Path, records: list[Record]) -> None:
         partial = PartialOutput(path, self.settings.fingerprint())
@@ -139,7 +134,7 @@ class FileJudge:
         try:
             self.report.resumed += len(done)
             for position in done:
-                _tally(self.report, done[position])
+                tally(self.report, done[position])
             todo = [p for p in range(len(records)) if p not in done]
             await asyncio.gather(*(self._judge_record(partial, p, records[p], path) for p in todo))
             self._persist_held(only=partial)
@@ -163,7 +158,7 @@ class FileJudge:
             return
         self._persist_held()
         partial.append(position, judged)
-        _tally(self.report, judged)
+        tally(self.report, judged)
         if self.on_record is not None:
             self.on_record()
 
@@ -175,7 +170,7 @@ class FileJudge:
                 keep.append((partial, position, judged))
                 continue
             partial.append(position, judged)
-            _tally(self.report, judged)
+            tally(self.report, judged)
             if self.on_record is not None:
                 self.on_record()
         self._held = keep
@@ -187,14 +182,34 @@ class FileJudge:
                 completion = await self.client.generate(Prompt(messages=messages), self.settings.inference)
             except RequestFailed as exc:
                 self.report.failures.append(f"{path.name} record {position + 1}: {exc}")
-                return {**_clean(record), schema.JUDGEMENT: None, schema.JUDGE_CORRECT: False,
-                        schema.JUDGE_ERROR: str(exc)}
+                return failed_judgement(record, str(exc))
             finally:
                 self.report.requests += 1
-        self.report.prompt_tokens += completion.prompt_tokens or 0
-        self.report.completion_tokens += completion.completion_tokens or 0
-        verdict = parse_verdict(completion.text)
-        judged = {**_clean(record), schema.JUDGEMENT: completion.text, schema.JUDGE_CORRECT: verdict.correct}
-        if verdict.verdict is None:
-            judged[schema.JUDGE_NO_VERDICT] = verdict.reason
-        return judged
+        return judged_by(record, completion, self.report)
+
+
+def load_judge_inputs(path: Path, settings: JudgeSettings) -> list[Record]:
+    """The records of an output file, each with what the judge prompt needs when it has a prediction."""
+    records = read_jsonl(path, required=("expected_answer",))
+    fields = settings.prompt.fields()
+    for number, record in enumerate(records, start=1):
+        missing = fields - record.keys()
+        if missing and record.get("predicted_answer") is not None:
+            raise RecordFileError(path, number, f"the judge prompt needs field(s) {sorted(missing)}")
+    return records
+
+
+def judged_by(record: Record, completion: Completion, report: JudgeReport) -> Record:
+    """The record with the judge's answer and verdict; its tokens counted in `report`."""
+    report.prompt_tokens += completion.prompt_tokens or 0
+    report.completion_tokens += completion.completion_tokens or 0
+    verdict = parse_verdict(completion.text)
+    judged = {**_clean(record), schema.JUDGEMENT: completion.text, schema.JUDGE_CORRECT: verdict.correct}
+    if verdict.verdict is None:
+        judged[schema.JUDGE_NO_VERDICT] = verdict.reason
+    return judged
+
+
+def failed_judgement(record: Record, error: str) -> Record:
+    """The record of a judge request that failed for good."""
+    return {**_clean(record), schema.JUDGEMENT: None, schema.JUDGE_CORRECT: False, schema.JUDGE_ERROR: error}

@@ -59,6 +59,8 @@ class FileStats:
     start: float | None = None
     end: float | None = None
     missing: int = 0
+    code_verdicts: int = 0
+    """Records graded by the code execution judge (`passed`): the benchmark is summarized as code."""
 
     @property
     def is_judged(self) -> bool:
@@ -95,6 +97,7 @@ def _file_stats(path: Path, records: Sequence[MetricFields]) -> FileStats:
     stats.errors = sum(r.error is not None for r in records)
     stats.grading_errors = sum(r.grading_error is not None for r in records)
     stats.judge_errors = sum(r.judge_error is not None for r in records)
+    stats.code_verdicts = sum(r.passed is not None for r in records)
     stats.total_votes = {r.total_votes for r in records if isinstance(r.total_votes, int) and r.answer_class is not None}
     tokens = [r.num_generated_tokens for r in records if isinstance(r.num_generated_tokens, (int, float))]
     stats.tokens, stats.token_records = sum(tokens), len(tokens)

@@ -54,8 +54,10 @@ def judge_verdict(record: MetricFields) -> bool | None:
 
 
 def symbolic_verdict(record: MetricFields) -> bool | None:
-    """`symbolic_correct` (or the 2024 name `is_correct`); None = not graded."""
+    """`symbolic_correct` (or the 2024 name `is_correct`, or `passed` of the code execution judge); None = not graded."""
     value = record.symbolic_correct if record.symbolic_correct is not None else record.is_correct
+    if value is None:
+        value = record.passed
     return None if value is None else bool(value)
 
 

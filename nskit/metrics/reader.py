@@ -23,6 +23,7 @@ class MetricFields(msgspec.Struct):
     predicted_answer: Any = None
     symbolic_correct: Any = None
     is_correct: Any = None
+    passed: Any = None
     judge_correct: Any = None
     judgement: Any = None
     error: Any = None

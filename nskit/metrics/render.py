@@ -19,6 +19,7 @@ COLUMN_ORDER = (
     "answer_tokens",
     "judge_correct",
     "symbolic_correct",
+    "passing_base_tests",
     "no_answer",
 )
 """NeMo-Skills' printed columns (both_correct and any_correct go to the JSON only), plus the reasoning split."""

@@ -167,6 +167,11 @@ def summarize_benchmark(
                 result.rows += seed_rows(aggregator)
                 result.printed += printed_names(len(paths))
                 result.warnings += _vote_warnings(aggregator.files)
+    for result in results.values():
+        if any(stats.code_verdicts for stats in result.files):
+            from nskit.metrics.code import code_rows
+
+            result.rows, result.printed = code_rows(result.rows, result.printed)
     return list(results.values())
 
 

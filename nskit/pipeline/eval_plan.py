@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nskit.config.cluster import ClusterConfig
+from nskit.grading.choice import CODE_EXTRACTION
 from nskit.errors import UserError
 from nskit.models.default import resolve_model
 from nskit.pipeline.chunks import expand_chunks, split_evenly
 from nskit.pipeline.judge_steps import JudgeRequest, benchmark_inputs, judge_plan
 from nskit.pipeline.plan import Plan, SandboxRequest, Step, reward_address_arg
 from nskit.records.layout import Chunk, chunk_labels, outputs_pattern, results_dir
+from nskit.servers.compile_mode import eager_or_compiled, run_token_budget
 from nskit.servers.launch import server_request
 
 MAX_SANDBOX_SESSIONS = 128
@@ -32,6 +34,7 @@ class EvalRequest:
     server_address: str | None = None
     server_gpus: int | None = None
     server_nodes: int = 1
+    server_replicas: int = 1
     server_args: list[str] = field(default_factory=list)
     skip_greedy: bool = False
     starting_seed: int = 0
@@ -108,15 +111,22 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     for bench in names:
         files = outputs_pattern(request.output_dir, bench, request.split)
         extraction = get_benchmark(bench).extraction
-        steps.append(Step(name=f"grade-{bench}", argv=["grade", "--input_files", files, "--extraction", extraction],
-                          after=generate_names))
+        argv = ["grade", "--input_files", files, "--extraction", extraction]
+        runs_code = extraction == CODE_EXTRACTION
+        if runs_code:
+            argv, sandbox = code_grading(argv, request.overrides, sandbox)
+        steps.append(Step(name=f"grade-{bench}", argv=argv, after=generate_names,
+                          needs_sandbox=runs_code and sandbox is not None))
     server = None
     if request.server_address is None:
         extra_args = [*request.server_args]
         launch_args = [*request.cluster.server_launch(request.server_type).args, *extra_args]
         extra_args += decoding_server_args(request.server_type, request.overrides, launch_args)
         server = server_request(request.server_type, str(model), request.cluster, gpus=request.server_gpus,
-                                nodes=request.server_nodes, extra_args=extra_args)
+                                nodes=request.server_nodes, extra_args=extra_args, replicas=request.server_replicas)
+        launch = request.cluster.server_launch(request.server_type)
+        configured = eager_or_compiled(launch.args, token_budget(request, chunks), launch.compile_above_tokens)
+        server.args = [*configured, *extra_args]
     judge = None
     if request.judge is not None:
         judge = judge_plan(request.judge, benchmark_inputs(names, request.output_dir, request.split), request.cluster, server)
@@ -126,6 +136,26 @@ def build_eval_plan(request: EvalRequest) -> Plan:
                       after=[s.name for s in steps if s.name.startswith(last)]))
     return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox,
                 judge_server=judge.server if judge else None, reward_server=reward_server)
+
+
+def token_budget(request: EvalRequest, chunks: list[Chunk]) -> int | None:
+    """At most how many tokens the run generates (None when a benchmark's size is unknown: not prepared yet and
+    no ++max_samples)."""
+    from nskit.config.generation import GenerationConfig
+    from nskit.config.overrides import build_config, parse_overrides
+    from nskit.datasets.prepare import output_path
+    from nskit.records import iter_numbered
+
+    settings = build_config(GenerationConfig, parse_overrides(request.overrides))
+    sizes: dict[str, int | None] = {}
+    for chunk in chunks:
+        if chunk.benchmark not in sizes:
+            data = output_path(chunk.benchmark, request.data_dir)
+            counts = [sum(1 for _ in iter_numbered(data))] if data.is_file() else []
+            if settings.max_samples >= 0:
+                counts.append(settings.max_samples)
+            sizes[chunk.benchmark] = min(counts) if counts else None
+    return run_token_budget([sizes[c.benchmark] for c in chunks], settings.inference.tokens_to_generate)
 
 
 def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
@@ -140,6 +170,18 @@ def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
     if not (settings.code_execution or needs_sandbox(settings)) or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
+
+
+def code_grading(argv: list[str], overrides: list[str], sandbox: SandboxRequest | None) -> tuple[list[str], SandboxRequest | None]:
+    """A code benchmark's grade step runs its tests in the sandbox: the one named by `++sandbox_address`, else
+    the plan's (started for the generation's code execution, or for grading alone)."""
+    from nskit.config.generation import GenerationConfig
+    from nskit.config.overrides import build_config, parse_overrides
+
+    address = build_config(GenerationConfig, parse_overrides(overrides)).sandbox_address
+    if address:
+        return [*argv, "--sandbox_address", address], sandbox
+    return argv, sandbox or SandboxRequest(max_sessions=1)
 
 
 def decoding_server_args(server_type: str, overrides: list[str], args: list[str]) -> list[str]:

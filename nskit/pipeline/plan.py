@@ -6,7 +6,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 
-from nskit.servers.launch import ServerRequest
+from nskit.servers.launch import ServerRequest, server_command_line
 
 __all__ = ["JUDGE_SERVER", "MAIN_SERVER", "Plan", "SandboxRequest", "ServerRequest", "Step", "reward_address_arg",
            "sandbox_address_arg"]
@@ -70,6 +70,8 @@ class Step:
     after: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     """Files the step produces: a step whose outputs all exist can be skipped by an executor that resubmits."""
+    gpus: int | None = None
+    """GPUs the step itself uses (an engine build); a Slurm job for it asks for them on the GPU partition."""
 
     def command_line(self) -> str:
         """The step as a shell command line (what --dry_run prints)."""
@@ -99,14 +101,19 @@ class Plan:
         lines = [f"plan {self.name}:"]
         if self.server:
             s = self.server
-            lines.append(f"  server: {s.server_type} model={s.model} gpus={s.gpus} nodes={s.nodes} args={shlex.join(s.args)}")
+            replicas = f" replicas={s.replicas}" if s.replicas > 1 else ""
+            lines.append(f"  server: {s.server_type} model={s.model} gpus={s.gpus} nodes={s.nodes}{replicas} "
+                         f"args={shlex.join(s.args)}")
+            lines.append(f"    runs: {shlex.join(server_command_line(s))}")
         if self.judge_server:
             s = self.judge_server
             lines.append(f"  judge server: {s.server_type} model={s.model} gpus={s.gpus} nodes={s.nodes} "
                          f"args={shlex.join(s.args)}")
+            lines.append(f"    runs: {shlex.join(server_command_line(s))}")
         if self.reward_server:
             s = self.reward_server
             lines.append(f"  reward server: {s.server_type} model={s.model} args={shlex.join(s.args)}")
+            lines.append(f"    runs: {shlex.join(server_command_line(s))}")
         if self.sandbox:
             lines.append(f"  sandbox: max_sessions={self.sandbox.max_sessions} workers={self.sandbox.workers}")
         for step in self.steps:

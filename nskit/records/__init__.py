@@ -11,6 +11,7 @@ from nskit.records.atomic import (
 from nskit.records.errors import RecordFileError
 from nskit.records.jsonl import (
     Record,
+    dump_line,
     dumps,
     iter_jsonl,
     iter_numbered,
@@ -30,6 +31,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "atomic_writer",
+    "dump_line",
     "dumps",
     "iter_jsonl",
     "iter_numbered",

@@ -7,15 +7,27 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from nskit.records.atomic import atomic_writer
 from nskit.records.errors import RecordFileError
 
 Record = dict[str, Any]
 
+_LINE = orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
+
 
 def dumps(record: Record) -> str:
     """One record as one JSON line (no trailing newline); non-ASCII kept as is."""
     return json.dumps(record, ensure_ascii=False)
+
+
+def dump_line(record: Record) -> bytes:
+    """One record as one UTF-8 JSON line with its newline (compact; orjson, about 10x `dumps`)."""
+    try:
+        return orjson.dumps(record, option=_LINE)
+    except TypeError:  # what orjson cannot write but json can (integers beyond 64 bits)
+        return (dumps(record) + "\n").encode("utf-8")
 
 
 def iter_jsonl(path: str | Path, *, allow_torn_tail: bool = False) -> Iterator[Record]:
@@ -48,6 +60,13 @@ def iter_numbered(path: str | Path, *, allow_torn_tail: bool = False) -> Iterato
 
 def parse_line(raw: bytes, path: str | Path, number: int | None) -> Record:
     """One JSONL line as a record; `RecordFileError` naming `path` and line `number` when it is not one."""
+    try:
+        record = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass  # the standard library decides: it reads a few things orjson refuses (NaN) and words the error
+    else:
+        if isinstance(record, dict):
+            return record
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -82,9 +101,8 @@ def jsonl_bytes(records: Iterable[Record]) -> bytes:
 def write_jsonl(path: str | Path, records: Iterable[Record]) -> int:
     """Write records to `path` atomically (temp file + rename); returns how many were written."""
     count = 0
-    with atomic_writer(path) as handle:
+    with atomic_writer(path, "wb", encoding=None) as handle:
         for record in records:
-            handle.write(dumps(record))
-            handle.write("\n")
+            handle.write(dump_line(record))
             count += 1
     return count

@@ -47,6 +47,18 @@ IS_CORRECT = "is_correct"
 """The 2024 NeMo-Skills name of `symbolic_correct` (read, never written)."""
 GRADING_ERROR = "grading_error"
 
+# -- code benchmarks: input fields, and what the execution judge writes (`ns grade` on code; predicted_answer is
+#    the program that was run)
+TEST_CODE = "test_code"
+"""The program appended to a candidate; it passes when the whole runs without an exception."""
+COMPLETION_PREFIX = "completion_prefix"
+"""The code a raw completion continues (HumanEval's signature and docstring)."""
+PASSED = "passed"
+STATUS = "status"
+"""passed | failed | timeout | error | no_code (nskit.sandbox.verdict)."""
+EXECUTION_ERROR = "execution_error"
+EXECUTION_TIME = "execution_time"
+
 # -- LLM judge (`ns llm_math_judge`)
 JUDGEMENT = "judgement"
 JUDGE_CORRECT = "judge_correct"
@@ -88,6 +100,12 @@ class OutputRecord(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=Fal
     symbolic_correct: bool | None = None
     is_correct: bool | None = None
     grading_error: str | None = None
+    test_code: str | None = None
+    completion_prefix: str | None = None
+    passed: bool | None = None
+    status: str | None = None
+    execution_error: str | None = None
+    execution_time: float | None = None
     judgement: str | None = None
     judge_correct: bool | None = None
     judge_error: str | None = None

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import aiohttp
 
 from nskit.sandbox.result import ExecutionResult
+from nskit.sandbox.verdict import CodeVerdict
 
 HTTP_MARGIN_SECONDS = 300.0
 """Extra time the HTTP request may take beyond the snippet's own limit (queueing behind other snippets)."""
@@ -65,6 +66,16 @@ class SandboxClient:
         limit = timeout if timeout is not None else 120.0
         body = await self._request("POST", "/execute", json=payload, timeout=limit + self._queue_timeout)
         return ExecutionResult.from_json(body)
+
+    async def run_tests(self, code: str, tests: str, timeout: float | None = None) -> CodeVerdict:
+        """Run a candidate program followed by its tests in a fresh sandbox; the verdict says passed or why not.
+
+        SandboxError means the service could not run it (then there is no verdict on the candidate).
+        """
+        payload = {"code": code, "tests": tests, "timeout": timeout}
+        limit = timeout if timeout is not None else 120.0
+        body = await self._request("POST", "/run_tests", json=payload, timeout=limit + self._queue_timeout)
+        return CodeVerdict.from_json(body)
 
     async def close_session(self, session_id: str) -> bool:
         """Free a session's interpreter (call when a solution is finished); False if it did not exist."""

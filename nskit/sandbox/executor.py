@@ -7,9 +7,11 @@ import os
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from nskit.sandbox.bwrap import cpu_seconds_for
-from nskit.sandbox.config import SandboxConfig
+from nskit.sandbox.cgroup import MemoryCgroups
+from nskit.sandbox.config import MIB, SandboxConfig
 from nskit.sandbox.interpreter import SandboxedInterpreter
 from nskit.sandbox.result import ExecutionResult
 
@@ -95,6 +97,9 @@ class Executor:
         self._closed = False
         self._disposals: set[asyncio.Task[None]] = set()
         self.executed = 0
+        self._cgroups, self.memory_note = MemoryCgroups.detect()
+        """Per-sandbox memory cgroups (None: RLIMIT_AS per process only; `memory_note` says why)."""
+        self._cgroup_of: dict[SandboxedInterpreter, Path] = {}
 
     def stats(self) -> dict[str, object]:
         """Counters for the health endpoint."""
@@ -105,6 +110,9 @@ class Executor:
             "sessions": len(self._sessions),
             "live_sandboxes": len(self._live),
             "executed": self.executed,
+            "memory_cgroup": str(self._cgroups.parent) if self._cgroups else None,
+            "memory_note": self.memory_note,
+            "rootless_uid": os.geteuid() if os.geteuid() != 0 else None,
         }
 
     async def execute(self, code: str, session_id: str | None = None, timeout: float | None = None) -> ExecutionResult:
@@ -134,6 +142,10 @@ class Executor:
         self._live.add(interpreter)
         try:
             await interpreter.start()
+            if self._cgroups is not None:
+                self._cgroup_of[interpreter] = self._cgroups.attach(
+                    f"uid-{interpreter.uid}", interpreter.pid, self.config.memory_mb * MIB
+                )
         except BaseException:
             await self._dispose(interpreter)
             raise
@@ -141,6 +153,9 @@ class Executor:
 
     async def _dispose(self, interpreter: SandboxedInterpreter) -> None:
         await interpreter.kill()
+        cgroup = self._cgroup_of.pop(interpreter, None)
+        if cgroup is not None and self._cgroups is not None:
+            self._cgroups.remove(cgroup)
         if interpreter in self._live:
             self._live.discard(interpreter)
             self._uids.release(interpreter.uid)
@@ -226,3 +241,5 @@ class Executor:
         self._closed = True
         self._sessions.clear()
         await asyncio.gather(*self._disposals, *(self._dispose(i) for i in list(self._live)))
+        if self._cgroups is not None:
+            self._cgroups.close()

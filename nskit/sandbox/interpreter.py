@@ -89,6 +89,13 @@ class SandboxedInterpreter:
         self.snippets_run = 0
 
     @property
+    def pid(self) -> int:
+        """The pid of bwrap (the root of the sandbox's processes); only after ``start``."""
+        if self._proc is None:
+            raise RuntimeError("SandboxedInterpreter.pid before start()")
+        return self._proc.pid
+
+    @property
     def alive(self) -> bool:
         """Started and not yet exited."""
         return self._proc is not None and self._proc.returncode is None

@@ -1,8 +1,9 @@
 """The interpreter loop that runs *inside* the bubblewrap sandbox (stdlib only; nskit is not importable there).
 
-Started as ``python runner.py '<limits json>'`` by the service, after bubblewrap and setpriv have already dropped
-it to an unprivileged uid. It applies the resource limits to itself, then reads requests, one JSON line each, from
-its original stdin and executes them one after another in a single namespace (so a session's later snippets see
+Started as ``python -S runner.py '<config json>'`` (limits, and the site-packages to put on sys.path) by the
+service, after bubblewrap and setpriv have already dropped it to an unprivileged uid (rootless: bubblewrap's own
+user namespace). It applies the resource limits to itself, then reads requests, one JSON line each, from its
+original stdin and executes them one after another in a single namespace (so a session's later snippets see
 earlier variables). The snippet's own stdin is /dev/null; its stdout/stderr are the real pipes (so output of child
 processes is captured too). After each snippet the runner writes a per-request random marker to stderr and the
 marker followed by one JSON line with the outcome to stdout; the service reads each stream up to its marker.
@@ -53,10 +54,12 @@ def compile_snippet(code: str, filename: str) -> tuple[CodeType, CodeType | None
     """Compile a snippet notebook-style: the body, plus the trailing expression (if any) whose value is shown."""
     tree = ast.parse(code, filename, "exec")
     last: CodeType | None = None
+    # dont_inherit: the snippet must not get this module's `from __future__ import annotations` (annotations
+    # would never be evaluated, so a missing `from typing import List` would go unnoticed).
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         expr = ast.Expression(tree.body.pop().value)
-        last = compile(expr, filename, "eval")
-    return compile(tree, filename, "exec"), last
+        last = compile(expr, filename, "eval", dont_inherit=True)
+    return compile(tree, filename, "exec", dont_inherit=True), last
 
 
 def user_traceback(exc: BaseException) -> str:
@@ -112,6 +115,10 @@ def write_all(fd: int, data: bytes) -> None:
 def main() -> None:
     """Apply limits, then serve requests from stdin until it closes."""
     config = json.loads(sys.argv[1])
+    # Started with -S: what site would do (a venv's prefixes, its site-packages), without processing .pth files.
+    sys.path.extend(config.get("site_paths", ()))
+    sys.prefix = config.get("prefix", sys.prefix)
+    sys.exec_prefix = config.get("exec_prefix", sys.exec_prefix)
     apply_limits(config["limits"])
     requests = os.fdopen(os.dup(0), "rb")
     # Private copies of the output pipes: the snippet may close or redirect fds 1 and 2.

@@ -4,6 +4,7 @@ Endpoints (JSON):
   GET    /health                 -> {"status": "ok", "workers": ..., "running": ..., "sessions": ..., ...}
   POST   /execute                {"code": str, "session_id": str | null, "timeout": float | null} -> ExecutionResult
   DELETE /sessions/{session_id}  -> {"closed": bool}
+  POST   /run_tests              {"code": str, "tests": str, "timeout": float | null} -> CodeVerdict
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Any
 
 from aiohttp import web
 
-from nskit.sandbox.bwrap import SandboxUnavailable, find_tools
+from nskit.sandbox.bwrap import SandboxUnavailable, find_tools, is_rootless, user_namespace_problem
 from nskit.sandbox.config import READY_PREFIX, SandboxConfig
 from nskit.sandbox.executor import Executor
+from nskit.sandbox.verdict import build_test_program, verdict_from
 
 EXECUTOR_KEY = web.AppKey("executor", Executor)
 PROBE_CODE = "import numpy, sympy\nprint(int(numpy.int64(6) * 7), sympy.Integer(2) ** 10)"
@@ -73,6 +75,38 @@ async def handle_execute(request: web.Request) -> web.Response:
     return web.json_response(result.to_json())
 
 
+def parse_run_tests_body(body: Any) -> tuple[str, str, float | None]:
+    """Validate a /run_tests body; ValueError or TypeError names the offending field."""
+    if not isinstance(body, dict):
+        raise TypeError("body must be a JSON object")
+    unknown = set(body) - {"code", "tests", "timeout"}
+    if unknown:
+        raise ValueError(f"unknown fields {sorted(unknown)}; valid: code, tests, timeout")
+    for key in ("code", "tests"):
+        if not isinstance(body.get(key), str):
+            raise TypeError(f"`{key}` must be a string")
+    timeout = body.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
+        raise ValueError("`timeout` must be a number of seconds or null")
+    return body["code"], body["tests"], None if timeout is None else float(timeout)
+
+
+async def handle_run_tests(request: web.Request) -> web.Response:
+    """Run a candidate program with its tests in a fresh sandbox and answer with the verdict."""
+    try:
+        code, tests, timeout = parse_run_tests_body(await request.json())
+        executor = request.app[EXECUTOR_KEY]
+        executor.config.timeout_for(timeout)
+    except (ValueError, TypeError) as exc:
+        return _bad_request(str(exc))
+    program, marker = build_test_program(code, tests)
+    try:
+        verdict = verdict_from(await executor.execute(program, timeout=timeout), marker)
+    except (SandboxUnavailable, RuntimeError) as exc:  # the sandbox failed, or the service is full/stopping
+        return web.json_response({"error": str(exc)}, status=503)
+    return web.json_response(verdict.to_json())
+
+
 async def handle_close_session(request: web.Request) -> web.Response:
     """Kill a session's interpreter and forget its variables."""
     closed = await request.app[EXECUTOR_KEY].close_session(request.match_info["session_id"])
@@ -93,6 +127,7 @@ def make_app(executor: Executor) -> web.Application:
     app.router.add_get("/health", handle_health)
     app.router.add_post("/execute", handle_execute)
     app.router.add_delete("/sessions/{session_id}", handle_close_session)
+    app.router.add_post("/run_tests", handle_run_tests)
     return app
 
 
@@ -109,12 +144,21 @@ async def probe(executor: Executor) -> None:
 async def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -> None:
     """Check bubblewrap, self-test, listen, print the ready line, and serve until SIGTERM/SIGINT."""
     find_tools()
-    if os.geteuid() != 0:
-        raise SandboxUnavailable(
-            "the sandbox service must run as root: it drops every snippet to a dedicated unprivileged uid "
-            "(setpriv), which is what makes the process-count limit hold; run it in a container where you are root"
-        )
+    if is_rootless():
+        problem = user_namespace_problem()
+        if problem:
+            raise SandboxUnavailable(
+                f"running as uid {os.geteuid()} (not root), the sandbox needs an unprivileged user namespace per "
+                f"snippet, and this kernel forbids them: {problem}. Allow them (sysctl) or run the service as root"
+            )
+        print(f"nskit-sandbox: rootless (uid {os.geteuid()}): each sandbox runs in a user namespace of its own",
+              file=sys.stderr, flush=True)
     executor = Executor(config)
+    if executor.stats()["memory_cgroup"] is None:
+        print(f"nskit-sandbox: note: memory is capped per process only (RLIMIT_AS {config.memory_mb} MB), not per "
+              f"sandbox: {executor.memory_note}", file=sys.stderr, flush=True)
+    else:
+        print(f"nskit-sandbox: {executor.memory_note}", file=sys.stderr, flush=True)
     try:
         await probe(executor)
         app = make_app(executor)

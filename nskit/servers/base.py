@@ -28,6 +28,8 @@ class ServerType(Protocol):
     name: str
     launches_process: bool
     """False for endpoints that already run somewhere (`openai`): nothing to start or stop."""
+    needs_gpu: bool
+    """True for servers that run on NVIDIA GPUs only (sglang, trtllm): starting one without a GPU is a clear error."""
 
     def command(self, spec: LaunchSpec, python: str) -> list[str]:
         """The argv that starts the server (not called when `launches_process` is False)."""
@@ -41,8 +43,8 @@ class ServerType(Protocol):
 _MODULES = {
     "vllm": "nskit.servers.vllm",
     "openai": "nskit.servers.openai_api",
-    "trtllm": "nskit.servers.not_built",
-    "sglang": "nskit.servers.not_built",
+    "sglang": "nskit.servers.sglang",
+    "trtllm": "nskit.servers.trtllm",
 }
 _REGISTRY: dict[str, ServerType] = {}
 
@@ -64,10 +66,3 @@ def get_server_type(name: str) -> ServerType:
     if name not in _REGISTRY:
         raise UserError(f"unknown server type {name!r}; known: {', '.join(server_types())}")
     return _REGISTRY[name]
-
-
-def check_launchable(name: str) -> None:
-    """Raise ValueError, with what to do instead, when nskit cannot start servers of type `name` (trtllm, sglang)."""
-    reason = getattr(get_server_type(name), "unavailable", None)
-    if reason:
-        raise UserError(reason)

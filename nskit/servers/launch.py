@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nskit.config.cluster import ClusterConfig
+from nskit.errors import UserError
 from nskit.proc import free_port
-from nskit.servers.base import LaunchSpec, check_launchable, get_server_type
+from nskit.servers.base import LaunchSpec, get_server_type
 from nskit.servers.process import ServerProcess
+from nskit.servers.replicas import ServerGroup, replica_gpus, replica_log
 
 
 @dataclass
@@ -30,6 +32,8 @@ class ServerRequest:
     args: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     health_timeout: float = 900.0
+    replicas: int = 1
+    """Independent servers of the same model (`--server_replicas`); the client spreads requests over them."""
 
 
 def server_request(
@@ -40,13 +44,18 @@ def server_request(
     gpus: int | None = None,
     nodes: int = 1,
     extra_args: Sequence[str] = (),
+    replicas: int = 1,
 ) -> ServerRequest:
     """The request for `server_type` serving `model` on `cluster`: the config's launch flags, then `extra_args`."""
-    check_launchable(server_type)  # an unknown type lists the known ones; trtllm/sglang say what to do instead
+    get_server_type(server_type)  # an unknown type lists the known ones
+    if replicas < 1:
+        raise UserError(f"--server_replicas must be at least 1, got {replicas}")
+    if replicas > 1 and nodes > 1:
+        raise UserError("--server_replicas > 1 with --server_nodes > 1 is not supported: replicas of one-node servers")
     launch = cluster.server_launch(server_type)
     return ServerRequest(
         server_type=server_type, model=model, gpus=gpus, nodes=nodes, args=[*launch.args, *extra_args],
-        env=launch.environment(), health_timeout=launch.health_timeout,
+        env=launch.environment(), health_timeout=launch.health_timeout, replicas=replicas,
     )
 
 
@@ -68,6 +77,32 @@ def launch_server(
     )
     return ServerProcess(get_server_type(request.server_type), spec, log_path, health_timeout=request.health_timeout,
                          python=python)
+
+
+def launch_replicas(
+    request: ServerRequest, log_path: Path, *, base_env: dict[str, str] | None = None
+) -> ServerProcess | ServerGroup:
+    """`launch_server` for one replica; a ServerGroup of `request.replicas` servers on free ports, each with its
+    own log and GPU slice, for more."""
+    if request.replicas == 1:
+        return launch_server(request, log_path, base_env=base_env)
+    servers = []
+    for index in range(request.replicas):
+        env = {**(base_env or {}), **replica_gpus(index, request.gpus)}
+        servers.append(launch_server(request, replica_log(log_path, index), base_env=env))
+    return ServerGroup(servers)
+
+
+def server_command_line(request: ServerRequest, port: str = "<port>", python: str = sys.executable) -> list[str]:
+    """The argv `launch_server` runs for `request`, with `port` shown in place of the port it picks (--dry_run);
+    empty for a server type that launches nothing."""
+    server_type = get_server_type(request.server_type)
+    if not server_type.launches_process:
+        return []
+    spec = LaunchSpec(model=request.model, port=0, gpus=request.gpus, nodes=request.nodes,
+                      extra_args=tuple(request.args))
+    argv = server_type.command(spec, python)
+    return [port if before == "--port" else arg for before, arg in zip(["", *argv], argv)]
 
 
 def start_cluster_server(

@@ -13,6 +13,7 @@ class ExistingEndpoint:
 
     name: str = "openai"
     launches_process: bool = False
+    needs_gpu: bool = False
 
     def command(self, spec: LaunchSpec, python: str) -> list[str]:
         """Never launched."""

@@ -7,12 +7,27 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from nskit.errors import UserError
 from nskit.proc import is_healthy, log_tail, spawn_supervised, stop_supervised
 from nskit.servers.base import LaunchSpec, ServerType
 
 
 class ServerError(RuntimeError):
     """The server did not come up (exited, or not healthy in time); the message carries its log tail."""
+
+
+class GpuRequired(UserError):
+    """A GPU-only server type (sglang, trtllm) asked to start on a machine without an NVIDIA GPU."""
+
+
+def require_gpu(server_type: ServerType, argv: list[str] | None = None) -> None:
+    """Raise GpuRequired when `server_type` needs an NVIDIA GPU and this machine has none."""
+    from nskit.models.default import has_gpu
+
+    if getattr(server_type, "needs_gpu", False) and not has_gpu():
+        shown = f" (it would run: {' '.join(argv)})" if argv else ""
+        raise GpuRequired(f"server type {server_type.name!r} needs an NVIDIA GPU and this machine has none{shown}; "
+                          f"--dry_run prints the command lines, --cluster runs them on a GPU cluster")
 
 
 class ServerProcess:
@@ -51,15 +66,23 @@ class ServerProcess:
     def start(self) -> None:
         """Launch and block until healthy; on failure the process is torn down and ServerError raised."""
         argv = self.server_type.command(self.spec, self.python)
+        require_gpu(self.server_type, argv)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "a", encoding="utf-8") as log:
-            log.write(f"$ {' '.join(argv)}\n")
-        self._process = spawn_supervised(argv, self.log_path, env=self.spec.env)
+            derived = " ".join(f"{k}={v}" for k, v in self.environment().items() if k.startswith("VLLM_CPU_"))
+            log.write(f"$ {derived + ' ' if derived else ''}{' '.join(argv)}\n")
+        self._process = spawn_supervised(argv, self.log_path, env=self.environment())
         try:
             self._wait_healthy()
         except BaseException:
             self.stop()
             raise
+
+    def environment(self) -> dict[str, str]:
+        """Variables set for the server: those its type derives at launch (a server type may define
+        `launch_environment(spec)`, e.g. vLLM's CPU binding), then the spec's own, which win."""
+        derive = getattr(self.server_type, "launch_environment", None)
+        return {**(derive(self.spec) if derive is not None else {}), **self.spec.env}
 
     def _wait_healthy(self) -> None:
         url = f"http://{self.spec.host}:{self.spec.port}{self.server_type.health_path()}"

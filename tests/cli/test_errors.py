@@ -32,7 +32,7 @@ def test_unknown_benchmark_and_bad_spec(tmp_path: Path) -> None:
 
 def test_dry_run_prints_the_plan(tmp_path: Path) -> None:
     result = ns("eval", "--benchmarks=gsm8k:4,math-500:0", "--output_dir", str(tmp_path), "--dry_run",
-                "++max_samples=20")
+                "++max_samples=20", "++inference.tokens_to_generate=512")  # a small run: eager (servers.md)
     assert result.returncode == 0, result.stderr
     assert "server: vllm" in result.stdout and "--enforce-eager" in result.stdout
     assert "ns generate --chunks gsm8k:greedy,gsm8k:rs0,gsm8k:rs1,gsm8k:rs2,gsm8k:rs3,math-500:greedy" in result.stdout

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.helpers import ns, ns_background, wait_for
 
@@ -76,11 +77,28 @@ def record_keys(out: Path) -> set[tuple[str, str]]:
     return keys
 
 
-def test_eval_on_slurm_matches_local_run(
-    slurm_config: Path, tmp_path: Path, mirror_dir: Path, vllm_server: str
-) -> None:
+TIMING = {"generation_start_time", "generation_end_time", "generation_time", "num_retries"}
+DETERMINISTIC = "--server_args=--max-num-seqs 1"
+"""One sequence at a time: a batch of one computes the same numbers on every run, so records match to the text."""
+
+
+def whole_records(out: Path) -> dict[tuple[str, str], dict]:
+    """(file, id) -> the record without its timing fields."""
+    found = {}
+    for path in sorted((out / "eval-results" / "gsm8k").glob("output*.jsonl")):
+        for line in path.read_text().splitlines():
+            if line.strip():
+                record = json.loads(line)
+                found[(path.name, record["id"])] = {k: v for k, v in record.items() if k not in TIMING}
+    return found
+
+
+def test_eval_on_slurm_matches_local_run(slurm_config: Path, tmp_path: Path, mirror_dir: Path) -> None:
+    """Whole records (generations included) of a Slurm run equal those of a local run, both against a
+    deterministic server (`--max-num-seqs 1`) that each run starts itself."""
     out = tmp_path / "slurm"
-    result = ns(*eval_args(slurm_config, out, tmp_path / "data", mirror_dir, "e2e"), "--wait", timeout=1200)
+    result = ns(*eval_args(slurm_config, out, tmp_path / "data", mirror_dir, "e2e"), DETERMINISTIC, "--wait",
+                timeout=1200)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     ids = job_ids(result.stdout)
     assert set(ids) == {"prepare-data", "generate-0", "generate-1", "grade-gsm8k", "summarize"}, result.stdout
@@ -94,12 +112,20 @@ def test_eval_on_slurm_matches_local_run(
     assert "gsm8k" in table.stdout and "pass@1[avg-of-2]" in table.stdout and "greedy" in table.stdout
 
     local = tmp_path / "local"
-    local_run = ns("eval", "--benchmarks=gsm8k:2", "--output_dir", str(local), "--data_dir", str(tmp_path / "data"),
-                   "--mirror", str(mirror_dir), "--server_address", vllm_server, *SMALL, timeout=900)
+    same_server = tmp_path / "local.yaml"  # this machine, with the Slurm config's server flags and environment
+    settings = yaml.safe_load(slurm_config.read_text())
+    same_server.write_text(yaml.safe_dump({"executor": "local", "env_vars": settings.get("env_vars", []),
+                                           "servers": settings.get("servers", {})}))
+    local_run = ns("eval", f"--cluster={same_server}", "--benchmarks=gsm8k:2",
+                   "--output_dir", str(local), "--data_dir", str(tmp_path / "data"), "--mirror", str(mirror_dir),
+                   DETERMINISTIC, *SMALL, timeout=900)
     assert local_run.returncode == 0, local_run.stderr[-4000:]
     slurm_keys = record_keys(out)
     assert len(slurm_keys) == 12  # 4 problems x (greedy + 2 seeds)
     assert slurm_keys == record_keys(local)
+    slurm_records, local_records = whole_records(out), whole_records(local)
+    differing = [key for key in slurm_records if slurm_records[key] != local_records.get(key)]
+    assert differing == [], (differing, slurm_records[differing[0]], local_records.get(differing[0]))
 
 
 def test_cancelled_job_is_the_only_one_resubmitted(

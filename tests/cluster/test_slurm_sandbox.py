@@ -180,3 +180,27 @@ def test_code_execution_eval_on_slurm_runs_the_jobs_own_sandbox(
     assert len(records) == 2 and all("num_code_executions" in record for record in records), records
     wait_for(lambda: not sandbox_running(port), 60, f"the sandbox on port {port} to end with its job")
     assert queued("sbx") == []
+
+
+@pytest.mark.slurm
+@pytest.mark.slow
+@pytest.mark.sandbox
+def test_code_benchmark_on_slurm_grades_in_the_grade_jobs_own_sandbox(
+    slurm_config: Path, tmp_path: Path, mirror_dir: Path, vllm_server: str  # noqa: F811 - fixture
+) -> None:
+    out = tmp_path / "out"
+    result = ns("eval", f"--cluster={slurm_config}", "--benchmarks=mbpp:0", "--output_dir", str(out),
+                "--data_dir", str(tmp_path / "data"), "--mirror", str(mirror_dir), "--expname", "sbxcode",
+                "--server_address", vllm_server, "++max_samples=2", "++inference.tokens_to_generate=128", "--wait",
+                timeout=900)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    ids = job_ids(result.stdout)
+    assert set(ids) == {"prepare-data", "generate", "grade-mbpp", "summarize"}, result.stdout
+    assert set(sacct_states(list(ids.values())).values()) == {"COMPLETED"}
+    port = sandbox_port(ids["grade-mbpp"])
+    log = (out / "logs" / f"sandbox-{ids['grade-mbpp']}.log").read_text()
+    assert f"listening on http://127.0.0.1:{port}" in log, log
+    records = [json.loads(line) for line in (out / "eval-results" / "mbpp" / "output.jsonl").read_text().splitlines()]
+    assert len(records) == 2 and all(r["status"] in {"passed", "failed", "timeout", "error", "no_code"} for r in records)
+    wait_for(lambda: not sandbox_running(port), 60, f"the sandbox on port {port} to end with its job")
+    assert queued("sbxcode") == []

@@ -285,3 +285,35 @@ def test_gsm_hard_float_noise(prepared_dir: Path) -> None:
     assert "3244047.1" in answers
     assert not any(len(a.replace("-", "").replace(".", "").lstrip("0")) > 15 for a in answers)
     assert json.loads(json.dumps(answers)) == answers
+
+
+def _by_id(prepared_dir: Path, name: str) -> dict[str, dict]:
+    return {record["id"]: record for record in iter_jsonl(prepared_dir / name / "test.jsonl")}
+
+
+def test_humaneval_program_and_tests(prepared_dir: Path) -> None:
+    record = _by_id(prepared_dir, "humaneval")["humaneval-0"]
+    assert record["task_id"] == "HumanEval/0" and record["entry_point"] == "has_close_elements"
+    assert record["expected_answer"].startswith(record["problem"]) == record["completion_prefix"].startswith(record["problem"])
+    assert record["test_code"].rstrip().endswith("check(has_close_elements)")
+    assert list(record)[:4] == ["id", "problem", "expected_answer", "test_code"]
+
+
+def test_mbpp_split_few_shot_line_ends_and_setup(prepared_dir: Path) -> None:
+    records = _by_id(prepared_dir, "mbpp")
+    assert sorted(r["task_id"] for r in records.values()) == list(range(11, 511))
+    first = records["mbpp-11"]
+    shots = first["few_shot_prompt"]
+    assert shots.count("You are an expert Python programmer") == 3 and shots.count("```python\n") == 3
+    assert "def similar_elements" in shots and "def is_not_prime" in shots and "heap_queue_largest" in shots
+    assert all("\r" not in r["expected_answer"] + r["few_shot_prompt"] for r in records.values())
+    assert first["tests_shown"] in first["test_code"] and first["challenge_test_list"]
+    setup = records["mbpp-367"]
+    assert setup["test_code"].startswith("root = Node(1)") and "assert is_tree_balanced" in setup["test_code"]
+
+
+def test_mbpp_sanitized_test_split_and_imports(prepared_dir: Path) -> None:
+    records = _by_id(prepared_dir, "mbpp-sanitized")
+    assert all(11 <= r["task_id"] <= 510 for r in records.values()) and len(records) == 257
+    with_imports = [r for r in records.values() if r["test_code"].startswith("import math")]
+    assert with_imports and all("assert" in r["test_code"] for r in with_imports)

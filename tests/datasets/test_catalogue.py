@@ -18,7 +18,7 @@ from nskit.datasets import (
 
 ALL = [
     "gsm8k", "math", "math-500", "aime24", "aime25", "amc23", "omni-math", "minerva_math", "olympiadbench",
-    "gsm-hard", "svamp", "asdiv", "mawps", "college_math",
+    "gsm-hard", "svamp", "asdiv", "mawps", "college_math", "humaneval", "mbpp", "mbpp-sanitized",
 ]  # fmt: skip
 
 
@@ -48,7 +48,11 @@ def test_defaults_for_eval() -> None:
         "generic/math", "boxed", "math", "test")  # fmt: skip
     from nskit.grading import EXTRACTIONS
 
-    assert all(b.extraction in EXTRACTIONS for b in list_benchmarks())
+    from nskit.grading.choice import CODE_EXTRACTION
+
+    assert all(b.extraction in (*EXTRACTIONS, CODE_EXTRACTION) for b in list_benchmarks())
+    code = get_benchmark("humaneval")
+    assert (code.prompt_config, code.extraction, code.metric_type) == ("code/humaneval", "code", "code")
 
 
 def test_every_source_is_pinned() -> None:

@@ -33,7 +33,12 @@ EXPECTED_COUNTS = {
     "asdiv": 2305,
     "mawps": 1978,
     "college_math": 2818,
+    "humaneval": 164,
+    "mbpp": 500,
+    "mbpp-sanitized": 257,
 }
+CODE_BENCHMARKS = {"humaneval", "mbpp", "mbpp-sanitized"}
+"""Graded by running tests (tests/grading/code), not by comparing answers."""
 
 
 def test_every_mirrored_benchmark_has_a_count() -> None:
@@ -53,14 +58,17 @@ def test_prepared_counts_and_fields(prepared_dir: Path, name: str) -> None:
     assert len({record["id"] for record in records}) == len(records)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED_COUNTS))
+@pytest.mark.parametrize("name", sorted(set(EXPECTED_COUNTS) - CODE_BENCHMARKS))
 def test_grader_accepts_every_expected_answer_against_itself(prepared_dir: Path, name: str) -> None:
+    # against a respelling of itself (`\\dfrac`, `\\left(`, `1{,}234`, ...), not the identical string, which the
+    # grader would decide by its string shortcut
     from nskit.grading import is_equal
+    from tests.grading.grading_mirror import respell
 
     wrong = [
         (record["id"], record["expected_answer"])
         for record in iter_jsonl(prepared_dir / name / "test.jsonl")
-        if not is_equal(record["expected_answer"], record["expected_answer"])
+        if not is_equal(record["expected_answer"], respell(record["expected_answer"]), timeout=30)
     ]
     assert wrong == []
 

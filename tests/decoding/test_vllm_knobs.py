@@ -52,8 +52,8 @@ def serially(address: str, jobs: list[tuple[str, dict[str, Any]]]) -> list[str]:
 
 def test_greedy_threshold_zero_and_top_k_of_ones_reproduce_greedy(decoding_server: str) -> None:
     prompts = PROMPTS[:3]
-    greedy = serially(decoding_server, [(p, {"tokens_to_generate": 40}) for p in prompts])
-    hot = {"temperature": 1.0, "tokens_to_generate": 40}
+    greedy = serially(decoding_server, [(p, {"tokens_to_generate": 32}) for p in prompts])
+    hot = {"temperature": 1.0, "tokens_to_generate": 32}
     threshold = serially(decoding_server, [(p, {**hot, "random_seed": 5, "greedy_threshold": 0.0}) for p in prompts])
     top_k = serially(decoding_server, [(p, {**hot, "random_seed": 7, "dynamic_top_k": [1] * 10}) for p in prompts])
     plain = serially(decoding_server, [(p, {**hot, "random_seed": 5}) for p in prompts])

@@ -179,8 +179,9 @@ def test_sigkill_at_random_moments_then_resume(tmp_path: Path, serial_server: st
     assert not leftovers, leftovers
     assert not list((out / "eval-results" / "gsm8k").glob("*-async*"))
     landed = [running for _, _, running, _ in moments]
-    assert sum("generate" in r for r in landed) >= 8, moments
-    assert sum("grade" in r for r in landed) >= 3, moments
+    generation_kills = sum("generate" in r for r in landed)
+    assert generation_kills + grade_kills >= GENERATION_ROUNDS + GRADING_ROUNDS, moments  # 20 kills that hit a step
+    assert generation_kills == GENERATION_ROUNDS and grade_kills == GRADING_ROUNDS, moments
     # Kills that cut generation with some records kept and some still to do: the resume had real work to join.
     midway = [n for _, _, running, n in moments if "generate" in running and 0 < n < total]
     assert len(set(midway)) >= 2, moments

@@ -17,10 +17,10 @@ BROKEN_PARSER = """
 import sys
 import nskit.generation.client as client
 calls = []
-def broken(response):
+def broken(path, answer, with_logprobs=False):
     calls.append(1)
     raise TypeError("boom from the response parser")
-client.first_choice = broken
+client.read_completion = broken
 from nskit.cli.app import app
 sys.argv = ["ns", *sys.argv[1:]]
 try:
@@ -52,17 +52,42 @@ def test_a_type_error_in_the_parser_fails_the_run_at_once_with_a_traceback(vllm_
 
 
 def test_only_transport_http_and_malformed_responses_are_retryable() -> None:
-    import httpx
-    import openai
+    import asyncio
 
-    from nskit.generation.client import classify
+    from nskit.generation.client import ModelClient, RequestFailed, RetryPolicy
     from nskit.generation.errors import MalformedResponse
+    from nskit.generation.transport import TransportError, status_error
 
-    request = httpx.Request("POST", "http://127.0.0.1/v1/completions")
-    assert classify(openai.APIConnectionError(request=request)) == ("connection", True)
-    assert classify(openai.APITimeoutError(request=request)) == ("timeout", True)
-    status = openai.APIStatusError("bad", response=httpx.Response(400, request=request), body=None)
-    assert classify(status) == ("http_400", False)
-    assert classify(MalformedResponse("no choices")) == ("bad_response", True)
+    assert (status_error(400, b"bad", None).kind, status_error(400, b"", None).retryable) == ("http_400", False)
+    limited = status_error(429, b"", "3")
+    assert (limited.kind, limited.retryable, limited.retry_after) == ("rate_limit", True, 3.0)
+    assert (status_error(503, b"", None).kind, status_error(503, b"", None).retryable) == ("http_503", True)
+
+    def attempts(exc: Exception) -> tuple[BaseException, int]:
+        calls: list[int] = []
+
+        async def call() -> None:
+            calls.append(1)
+            raise exc
+
+        async def run() -> BaseException:
+            client = ModelClient("http://127.0.0.1:9/v1", model="m", retry=RetryPolicy(max_retries=2, base_delay=0.0))
+            try:
+                await client._with_retries(call)
+            except BaseException as raised:  # noqa: BLE001 - the test looks at what came out
+                return raised
+            finally:
+                await client.close()
+            raise AssertionError("no exception")
+
+        return asyncio.run(run()), len(calls)
+
+    failed, count = attempts(TransportError("connection", "reset", retryable=True))
+    assert isinstance(failed, RequestFailed) and failed.kind == "connection" and count == 3
+    failed, count = attempts(MalformedResponse("no choices"))
+    assert isinstance(failed, RequestFailed) and failed.kind == "bad_response" and count == 3
+    failed, count = attempts(TransportError("http_400", "bad", retryable=False))
+    assert isinstance(failed, RequestFailed) and not failed.transient and count == 1
     for bug in (TypeError("x"), KeyError("x"), IndexError("x"), ValueError("x"), AttributeError("x")):
-        assert classify(bug) is None
+        raised, count = attempts(bug)
+        assert raised is bug and count == 1

@@ -67,7 +67,7 @@ def test_server_address_means_no_server() -> None:
 
 
 def test_server_resources_and_flags() -> None:
-    p = plan(server_gpus=2, server_nodes=3, server_args=["--x", "1"])
+    p = plan(server_gpus=2, server_nodes=3, server_args=["--x", "1"], overrides=["++max_samples=5"])
     assert (p.server.gpus, p.server.nodes) == (2, 3)  # type: ignore[union-attr]
     assert p.server.args[-2:] == ["--x", "1"] and "--enforce-eager" in p.server.args  # type: ignore[union-attr]
 
@@ -129,3 +129,13 @@ def test_vllm_judge_of_another_model_gets_its_own_server() -> None:
     assert p.judge_server is not None and (p.judge_server.model, p.judge_server.gpus) == ("/models/judge", 4)
     assert p.server_for(judge) is p.judge_server and p.server_for(step(p, "generate")) is p.server
     assert "judge server: vllm model=/models/judge gpus=4" in p.describe()
+
+
+def test_eager_for_small_runs_compiled_for_big_ones() -> None:
+    small = plan(overrides=["++max_samples=20", "++inference.tokens_to_generate=512"])  # 3 files x 20 x 512 = 30k
+    assert "--enforce-eager" in small.server.args  # type: ignore[union-attr]
+    big = plan(overrides=["++max_samples=100", "++inference.tokens_to_generate=2048"], server_args=["--x", "1"])
+    assert "--enforce-eager" not in big.server.args and big.server.args[-2:] == ["--x", "1"]  # type: ignore[union-attr]
+    chosen = plan(overrides=["++max_samples=100", "++inference.tokens_to_generate=2048"],
+                  server_args=["--enforce-eager"])
+    assert "--enforce-eager" in chosen.server.args  # type: ignore[union-attr]  # the user's own flag stays

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,29 @@ def test_picked_uid_block_is_unused() -> None:
     base = pick_uid_base(100)
     assert base >= 3_000_000
     assert not any(base <= uid < base + 100 for uid in uids_in_use())
+
+
+def test_rootless_command_line_uses_a_user_namespace_and_no_setpriv(
+    fake_tools: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bwrap, "is_rootless", lambda: True)
+    argv = bwrap.build_command(SandboxConfig(), uid=3_000_123, cpu_hard_seconds=7)
+    assert "--unshare-user" in argv and "--disable-userns" in argv
+    assert not any("setpriv" in arg or arg.startswith("--reuid") for arg in argv)
+    assert argv[argv.index("--chdir") + 2:argv.index("--chdir") + 4] == [SandboxConfig().python, "-S"]
+
+
+def test_runner_gets_the_site_setup_of_its_interpreter(fake_tools: None) -> None:
+    config = json.loads(bwrap.build_command(SandboxConfig(), uid=3_000_123, cpu_hard_seconds=7)[-1])
+    assert config["prefix"] == sys.prefix and any(path.endswith("site-packages") for path in config["site_paths"])
+
+
+def test_cgroups_of_services_that_are_gone_are_removed(tmp_path: Path) -> None:
+    from nskit.sandbox.cgroup import _remove_stale
+
+    dead = tmp_path / "nskit-sandbox-999999999"
+    (dead / "uid-3000000").mkdir(parents=True)
+    alive = tmp_path / f"nskit-sandbox-{os.getpid()}"
+    alive.mkdir()
+    _remove_stale(tmp_path)
+    assert not dead.exists() and alive.is_dir()

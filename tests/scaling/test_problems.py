@@ -47,7 +47,7 @@ def test_problem_ids_select_inputs_by_id(tmp_path: Path) -> None:
     job = GenerationJob(input_file=source, output_file=tmp_path / "out.jsonl",
                         prompt_config=load_prompt_config("generic/math"), inference=InferenceConfig(),
                         problem_ids=frozenset({"p1", "p4"}))
-    assert [r["id"] for r in job.load_inputs()] == ["p1", "p4"]
+    assert [r["id"] for _, r in job.iter_inputs()] == ["p1", "p4"] and job.count_inputs() == 2
     assert job.fingerprint()["problem_ids"] == ["p1", "p4"]
 
 

@@ -48,7 +48,7 @@ class FakeServer:
 
 def test_local_executor_starts_and_stops_the_reward_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     events: list[str] = []
-    monkeypatch.setattr(local, "launch_server", lambda request, log, base_env: FakeServer(events))
+    monkeypatch.setattr(local, "launch_replicas", lambda request, log, base_env: FakeServer(events))
     monkeypatch.setattr(local, "run_step", lambda step, env, log_dir, server, sandbox, reward: events.append(
         f"{step.name} {reward}"))
     plan = Plan(name="t", reward_server=ServerRequest(server_type="vllm", model="rm"), steps=[

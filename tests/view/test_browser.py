@@ -121,10 +121,10 @@ def test_overview_numbers_equal_summarize_results_json(page, url, runs, tmp_path
             else:
                 assert number(text) == round(metrics[name][column], 2), (name, column, text)
                 if "±" in text:
-                    std = metrics[name][f"{column}_statistics"]["std_dev_across_runs"]
-                    assert number(text.split("±")[1]) == round(std, 2)
+                    std = metrics[name][f"{column}_statistics"]["std_dev_across_runs"]  # a fraction, as NeMo-Skills
+                    assert number(text.split("±")[1]) == round(100 * std, 2)
             checked += 1
-    assert checked >= 7 * 8
+    assert checked >= 4 * 5  # greedy, pass@1[avg-of-4], majority@4, pass@4 (NeMo-Skills' rows) x 5+ columns
 
 
 def test_filter_disagree_open_problem_and_switch_seeds(page, url):
