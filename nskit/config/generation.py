@@ -149,8 +149,9 @@ class GenerationConfig(Strict):
     def _token_log_needs_one_request(self) -> GenerationConfig:
         if self.code_execution and self.inference.token_log:
             raise ValueError("inference.token_log logs one request per record: it cannot be combined with code_execution")
-        if self.strategy and (self.code_execution or self.inference.token_log):
-            raise ValueError(f"++strategy={self.strategy} cannot be combined with code_execution or inference.token_log")
+        if self.strategy and (self.code_execution or self.inference.token_log or self.batch_api):
+            raise ValueError(f"++strategy={self.strategy} cannot be combined with code_execution, inference.token_log "
+                             "or batch_api")
         return self
 
 
