@@ -1,4 +1,5 @@
-"""Progress for long work: a live bar on a terminal, periodic plain lines in logs and pipes."""
+"""Progress for long work, the one display every command uses: a live bar on a terminal, periodic plain lines in
+logs and pipes, nothing when disabled."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ class LineProgress:
         """Set how many items the work has."""
         self.total = total
 
-    def advance(self) -> None:
-        """One more item finished."""
-        self.done += 1
+    def advance(self, count: int = 1) -> None:
+        """`count` more items finished."""
+        self.done += count
         now = time.monotonic()
         if now - self._last >= self.interval or self.done == self.total:
             self._last = now
@@ -46,13 +47,19 @@ class LineProgress:
 
 
 @contextlib.contextmanager
-def progress(description: str) -> Iterator[tuple[Callable[[int], None], Callable[[], None]]]:
-    """Yield `(set_total, advance)` callbacks driving a rich bar on a terminal, or log lines elsewhere."""
+def progress(
+    description: str, enabled: bool = True, lines: bool = True
+) -> Iterator[tuple[Callable[[int], None], Callable[..., None]]]:
+    """Yield `(set_total, advance)` callbacks driving a rich bar on a terminal, or log lines elsewhere (`advance`
+    takes an optional count); with `enabled=False`, or off a terminal with `lines=False`, they do nothing."""
     from rich.console import Console
 
+    if not enabled or not (lines or Console(stderr=True).is_interactive):
+        yield (lambda total: None), (lambda count=1: None)
+        return
     if not Console(stderr=True).is_interactive:
-        lines = LineProgress(description)
-        yield lines.set_total, lines.advance
+        logged = LineProgress(description)
+        yield logged.set_total, logged.advance
         return
     from rich.progress import (
         BarColumn,
@@ -65,6 +72,6 @@ def progress(description: str) -> Iterator[tuple[Callable[[int], None], Callable
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True)) as bar:
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=None)
-        yield (lambda total: bar.update(task, total=total)), (lambda: bar.advance(task))
+        yield (lambda total: bar.update(task, total=total)), (lambda count=1: bar.advance(task, count))

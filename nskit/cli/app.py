@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "fill_majority",
     "llm_math_judge",
     "sandbox",
+    "slurm_task",
     "view",
     "collect",
     "check_contamination",

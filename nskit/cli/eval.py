@@ -10,7 +10,6 @@ import typer
 
 from nskit.cli import options
 from nskit.cli.errors import user_errors
-from nskit.errors import UserError
 
 
 def register(app: typer.Typer) -> None:
@@ -60,55 +59,26 @@ def register(app: typer.Typer) -> None:
         Settings for generation go after the options as ++key=value (e.g. ++max_samples=20
         ++inference.tokens_to_generate=512). Re-running the same command resumes where it stopped.
         """
-        import shlex
-
-        from nskit.config.cluster import load_cluster_config
-        from nskit.config.generation import GenerationConfig
-        from nskit.config.overrides import build_config, parse_overrides
-        from nskit.logs import setup_logging
-        from nskit.pipeline.chunks import parse_benchmarks
-        from nskit.pipeline.eval_plan import EvalRequest, build_eval_plan
-        from nskit.pipeline.judge_steps import JudgeRequest
-
-        with user_errors():
-            overrides = list(ctx.args)
-            build_config(GenerationConfig, parse_overrides(overrides))  # a misspelt key fails before anything runs
-            cluster_config = load_cluster_config(cluster, config_dir)
-            from nskit.servers import get_server_type
-
-            get_server_type(server_type)  # an unknown type lists the known ones
-            if server_type == "openai" and server_address is None:
-                raise UserError("--server_type openai needs --server_address")
-            request = EvalRequest(
-                benchmarks=parse_benchmarks(benchmarks), output_dir=output_dir.resolve(), cluster=cluster_config,
-                data_dir=data_dir.resolve() if data_dir else None, mirror=mirror.resolve() if mirror else None,
-                model=model, server_type=server_type, server_address=server_address, server_gpus=server_gpus,
-                server_nodes=server_nodes, server_replicas=server_replicas, server_args=shlex.split(server_args),
-                skip_greedy=skip_greedy,
-                starting_seed=starting_seed, num_jobs=num_jobs, rerun_done=rerun_done, retry_errors=retry_errors,
-                overrides=overrides, expname=expname, split=split, reward_model=reward_model,
-                reward_server_type=reward_server_type, reward_server_args=shlex.split(reward_server_args),
-                reward_server_address=reward_server_address,
-                judge=JudgeRequest(model=judge_model, server_type=judge_server_type,
-                                   server_address=judge_server_address, server_gpus=judge_server_gpus,
-                                   extra_args=shlex.split(extra_judge_args))
-                if judge_model else None,
-            )
-            plan = build_eval_plan(request)
-            from nskit.cluster.executors import RunOptions, get_executor
-
-            executor = get_executor(cluster_config.executor)
-        log_dir = request.output_dir / "logs"
-        run_options = RunOptions(log_dir=log_dir, dry_run=dry_run, wait=wait, partition=partition,
-                                 run_after=[n.strip() for n in run_after.split(",") if n.strip()])
-        if not dry_run:
-            setup_logging(log_dir / f"{expname}.log")
+        from nskit.api import eval as run_eval
         from nskit.cluster.local import StepFailed
         from nskit.servers import ServerError
 
         try:
             with user_errors():
-                executor(plan, cluster_config, run_options)
+                run_eval(
+                    benchmarks, output_dir=output_dir, cluster=cluster, config_dir=config_dir, model=model,
+                    server_type=server_type, server_gpus=server_gpus, server_nodes=server_nodes,
+                    server_replicas=server_replicas,
+                    server_args=server_args, server_address=server_address, data_dir=data_dir, split=split,
+                    mirror=mirror,
+                    num_jobs=num_jobs, skip_greedy=skip_greedy, starting_seed=starting_seed, expname=expname,
+                    rerun_done=rerun_done, retry_errors=retry_errors, partition=partition, run_after=run_after,
+                    wait=wait, dry_run=dry_run, judge_model=judge_model, judge_server_type=judge_server_type,
+                    judge_server_address=judge_server_address, judge_server_gpus=judge_server_gpus,
+                    extra_judge_args=extra_judge_args, reward_model=reward_model,
+                    reward_server_type=reward_server_type, reward_server_args=reward_server_args,
+                    reward_server_address=reward_server_address, overrides=list(ctx.args),
+                )
         except (StepFailed, ServerError) as exc:
             print(f"ns eval: {exc}", file=sys.stderr)
             raise typer.Exit(1) from None

@@ -36,28 +36,12 @@ def register(app: typer.Typer) -> None:
         """
         if where.submitted(ctx, cluster, config_dir):
             return
-        from pathlib import Path
-
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TimeRemainingColumn,
-        )
-
-        from nskit.grading.files import expand_paths
-        from nskit.metrics.majority import fill_majority as fill
+        from nskit.api import fill_majority as fill
         from nskit.records import RecordFileError
 
-        patterns = [part for value in input_files for part in value.split()]
         try:
-            paths = [Path(p) for p in expand_paths(patterns)]
-            with Progress("voting", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
-                task = bar.add_task("voting", total=None)
-                report = fill(
-                    paths, fill_key, ignore_if_not_none=ignore_if_not_none, timeout=timeout,
-                    on_problem=lambda _: bar.advance(task),
-                )
+            report = fill(input_files, fill_key=fill_key, ignore_if_not_none=ignore_if_not_none, timeout=timeout,
+                          progress=True)
         except (RecordFileError, FileNotFoundError) as exc:
             typer.echo(f"ns fill_majority: {exc}", err=True)
             raise typer.Exit(2) from None

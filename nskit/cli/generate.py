@@ -10,7 +10,6 @@ import typer
 
 from nskit.cli import options, where
 from nskit.cli.errors import user_errors
-from nskit.errors import UserError
 
 
 def register(app: typer.Typer) -> None:
@@ -41,24 +40,18 @@ def register(app: typer.Typer) -> None:
         """
         if where.submitted(ctx, cluster, config_dir):
             return
+        from nskit.api import generate as run_generate
         from nskit.generation.client import ServerDown
-        from nskit.generation.command import GenerateRequest, run_generate
-        from nskit.records.layout import parse_chunk_labels
         from nskit.logs import setup_logging
 
         setup_logging()
         with user_errors():
-            if split is not None and not chunks:
-                raise UserError("--split picks the benchmark data of --chunks; an --input_file is read as it is")
-            request = GenerateRequest(
-                chunks=parse_chunk_labels(chunks, split) if chunks else [],
-                output_dir=output_dir, data_dir=data_dir, input_file=input_file, output_file=output_file,
-                model=model, server_address=server_address, server_type=server_type, rerun_done=rerun_done, retry_errors=retry_errors,
-                overrides=list(ctx.args),
-            )
             try:
-                run_generate(request)
+                run_generate(
+                    input_file=input_file, output_file=output_file, chunks=chunks, output_dir=output_dir,
+                    data_dir=data_dir, split=split, model=model, server_address=server_address,
+                    server_type=server_type, rerun_done=rerun_done, retry_errors=retry_errors, overrides=list(ctx.args),
+                )
             except ServerDown as exc:
                 print(f"ns: error: {exc}. Partial results are kept; rerun the same command to resume.", file=sys.stderr)
                 raise typer.Exit(3) from None
-

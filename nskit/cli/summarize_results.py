@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from nskit.cli import where
 from nskit.cli.options import ResultsDir
-
-if TYPE_CHECKING:
-    from nskit.metrics.summary import Summary
-
 
 def register(app: typer.Typer) -> None:
     """Add the `summarize_results` command to `app`."""
@@ -60,23 +56,23 @@ def register(app: typer.Typer) -> None:
             return
         import json
 
+        from nskit.api import summarize_results as summarize
+        from nskit.metrics.aggregate import MAJORITY_MODES
+        from nskit.metrics.discovery import results_root
         from nskit.metrics.render import format_tables
         from nskit.records import RecordFileError, atomic_write_text
         from nskit.scaling.report import GREEDY, format_rows, save_budget_plot, strategy_rows
 
+        if majority not in MAJORITY_MODES:
+            raise typer.BadParameter(f"--majority must be one of {', '.join(MAJORITY_MODES)}, got {majority!r}")
         strategies = strategy_rows(results_dir) if results_dir.is_dir() else []
         if any(row.strategy != GREEDY for row in strategies):
             typer.echo("strategies (per problem: mean requests and tokens):\n" + format_rows(strategies) + "\n")
         if budget_plot is not None:
             save_budget_plot(strategies, budget_plot)
             typer.echo(f"budget plot written to {budget_plot}")
-        from nskit.metrics.aggregate import MAJORITY_MODES
-        from nskit.metrics.discovery import results_root
-
-        if majority not in MAJORITY_MODES:
-            raise typer.BadParameter(f"--majority must be one of {', '.join(MAJORITY_MODES)}, got {majority!r}")
         try:
-            summary = _run(results_dir, max_seq_len, majority)
+            summary = summarize(results_dir, max_seq_len=max_seq_len, majority=majority, progress=True)
         except (RecordFileError, FileNotFoundError) as exc:
             if strategies and isinstance(exc, FileNotFoundError):
                 return  # a study root holding one output dir per strategy and budget: the table above is it
@@ -102,31 +98,3 @@ def register(app: typer.Typer) -> None:
         if strict and summary.has_issues():
             typer.echo("ns summarize_results: --strict: some records carry errors or are missing (see above)", err=True)
             raise typer.Exit(1)
-
-
-def _run(results_dir: Path, max_seq_len: int | None, majority: str) -> Summary:
-    """Summarize with a progress bar over the files."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    from rich.console import Console
-
-    from nskit.metrics.summary import count_files, summarize
-
-    total = count_files(results_dir)
-    with Progress(
-        TextColumn("summarizing {task.fields[name]}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        transient=True, console=Console(stderr=True),  # stdout holds only the tables (NeMo-Skills' layout)
-    ) as progress:
-        task = progress.add_task("files", total=total, name="")
-        return summarize(
-            results_dir,
-            max_seq_len=max_seq_len,
-            majority=majority,
-            on_file=lambda path: progress.update(task, advance=1, name=f"{path.parent.name}/{path.name}"),
-        )

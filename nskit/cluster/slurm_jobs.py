@@ -112,18 +112,18 @@ def python_for(image: str | None) -> str:
 
 def server_task_command(server: ServerRequest, python: str) -> list[str]:
     """The in-job server launcher: the request travels as JSON, the port comes from the job id (see slurm_tasks)."""
-    return [python, "-m", "nskit.cluster.slurm_tasks", "server", json.dumps(asdict(server), sort_keys=True)]
+    return [python, "-m", "nskit", "slurm_task", "server", json.dumps(asdict(server), sort_keys=True)]
 
 
 def sandbox_task_command(sandbox: SandboxRequest, python: str) -> list[str]:
     """The in-job sandbox launcher: runs `ns sandbox --port P` (`SandboxRequest.ns_argv`), P from the job id."""
-    return [python, "-m", "nskit.cluster.slurm_tasks", "sandbox", json.dumps(asdict(sandbox), sort_keys=True)]
+    return [python, "-m", "nskit", "slurm_task", "sandbox", json.dumps(asdict(sandbox), sort_keys=True)]
 
 
 def client_task_command(step: Step, server: ServerRequest | None, python: str) -> list[str]:
     """The in-job client: waits for this job's server and sandbox (those the step needs), then runs the step with
     their addresses appended."""
-    command = [python, "-m", "nskit.cluster.slurm_tasks", "client"]
+    command = [python, "-m", "nskit", "slurm_task", "client"]
     if server is not None:
         command += ["--server_type", server.server_type, "--health_timeout", str(int(server.health_timeout))]
         if server.replicas > 1:

@@ -1,4 +1,4 @@
-"""What runs inside a Slurm job: `python -m nskit.cluster.slurm_tasks server|sandbox|client ...`.
+"""What runs inside a Slurm job: `ns slurm_task server|sandbox|client ...` (the hidden commands of cli/slurm_task.py).
 
 The tasks of one job find each other without a shared file: each derives its port from `SLURM_JOB_ID` (two jobs
 on one node get different ports; the server's and the sandbox's ranges do not overlap), and the client runs on the
@@ -7,7 +7,6 @@ job's first node, where server rank 0 and the sandbox listen on 127.0.0.1.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -32,7 +31,7 @@ def current_job_id(job_id: str | None = None) -> str:
     """`job_id`, else this job's SLURM_JOB_ID; an error outside a Slurm job."""
     value = job_id if job_id is not None else os.environ.get("SLURM_JOB_ID")
     if not value:
-        raise RuntimeError("SLURM_JOB_ID is not set: slurm_tasks runs inside a Slurm job only")
+        raise RuntimeError("SLURM_JOB_ID is not set: ns slurm_task runs inside a Slurm job only")
     return value
 
 
@@ -217,32 +216,9 @@ def client(server_type: str | None, timeout: float, argv: list[str], *, sandbox:
     return 0  # not reached: execve replaces the process
 
 
-def main(args: list[str] | None = None) -> int:
-    """Entry point of both tasks."""
-    parser = argparse.ArgumentParser(prog="python -m nskit.cluster.slurm_tasks")
-    sub = parser.add_subparsers(dest="task", required=True)
-    server_parser = sub.add_parser("server", help="start this job's server and keep it up")
-    server_parser.add_argument("request", help="the plan's ServerRequest as JSON")
-    sandbox_parser = sub.add_parser("sandbox", help="serve this job's code sandbox until the job ends")
-    sandbox_parser.add_argument("request", help="the plan's SandboxRequest as JSON")
-    client_parser = sub.add_parser("client", help="wait for this job's server and sandbox, then run an ns step")
-    client_parser.add_argument("--server_type", default=None, help="the job's server type; omitted: no server")
-    client_parser.add_argument("--health_timeout", type=float, default=900.0)
-    client_parser.add_argument("--replicas", type=int, default=1, help="replicas of the job's server")
-    client_parser.add_argument("--sandbox", action="store_true", help="wait for the job's sandbox, pass its address")
-    client_parser.add_argument("--sandbox_timeout", type=float, default=300.0)
-    client_parser.add_argument("argv", nargs=argparse.REMAINDER, help="-- then the ns command line")
-    parsed = parser.parse_args(args)
-    if parsed.task == "server":
-        return serve(parsed.request)
-    if parsed.task == "sandbox":
-        return run_sandbox(parsed.request)
-    argv = parsed.argv[1:] if parsed.argv[:1] == ["--"] else parsed.argv
+def run_client(server_type: str | None, timeout: float, argv: list[str], *, sandbox: bool = False,
+               sandbox_timeout: float = 300.0, replicas: int = 1) -> int:
+    """`ns slurm_task client`: log to the step's log file, then `client`."""
     if LOG_FILE_ENV not in os.environ:
         os.environ[LOG_FILE_ENV] = str(log_dir() / f"{os.environ.get('NSKIT_STEP', 'step')}.log")
-    return client(parsed.server_type, parsed.health_timeout, argv, sandbox=parsed.sandbox,
-                  sandbox_timeout=parsed.sandbox_timeout, replicas=parsed.replicas)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return client(server_type, timeout, argv, sandbox=sandbox, sandbox_timeout=sandbox_timeout, replicas=replicas)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import yaml
@@ -96,10 +96,3 @@ def _explain(model: type[BaseModel], exc: ValidationError) -> str:
         lines.append("valid settings: " + ", ".join(f"++{k}" for k in valid_keys(model)))
     return "; ".join(lines[:-1]) + ("\n" if unknown else "; ") + lines[-1] if len(lines) > 1 else lines[0]
 
-
-def split_args(args: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Separate `++` overrides from anything else left over on a command line."""
-    overrides, rest = [], []
-    for arg in args:
-        (overrides if arg.startswith("++") else rest).append(arg)
-    return overrides, rest

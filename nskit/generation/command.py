@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from nskit.config.generation import SAMPLING_DEFAULTS, GenerationConfig, record_settings
-from nskit.config.overrides import build_config, parse_overrides
+from nskit.config.overrides import build_config
+from nskit.config.settings import generation_settings
 from nskit.decoding.knobs import NEEDS_SAMPLING
 from nskit.errors import UserError
 from nskit.generation.client import ModelClient, RetryPolicy
@@ -39,7 +40,6 @@ class GenerateRequest:
     model: str | None = None
     server_address: str | None = None
     server_type: str = "openai"
-    api_key: str | None = None
     rerun_done: bool = False
     retry_errors: bool = False
     overrides: list[str] = field(default_factory=list)
@@ -49,12 +49,14 @@ CODE_EXECUTION_PROMPT = "tir/math"
 """The default prompt with ++code_execution=true (few-shot, shows the code and output markers)."""
 
 
-def chunk_config(overrides: dict[str, Any], seed: int | None, prompt_default: str) -> GenerationConfig:
-    """Settings for one output file: default prompt, sampling defaults for seeds, user overrides, seed.
+def chunk_config(settings: GenerationConfig, seed: int | None, prompt_default: str) -> GenerationConfig:
+    """Settings for one output file: default prompt, sampling defaults for seeds, the user's settings, seed.
 
-    The default prompt is the benchmark's, or the code-execution one when `++code_execution=true`.
+    The default prompt is the benchmark's, or the code-execution one when `++code_execution=true`. Only what the
+    user set (`model_fields_set`) overrides the defaults of the file.
     """
-    if build_config(GenerationConfig, overrides).code_execution:
+    overrides = settings.model_dump(exclude_unset=True)
+    if settings.code_execution:
         prompt_default = CODE_EXECUTION_PROMPT
     layers: list[dict[str, Any]] = [{"prompt_config": prompt_default}]
     if seed is not None:
@@ -98,13 +100,13 @@ def problem_id_set(value: str | list[str | int] | None) -> frozenset[str] | None
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
-def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) -> list[GenerationJob]:
+def build_jobs(request: GenerateRequest, model: str, settings: GenerationConfig) -> list[GenerationJob]:
     """Jobs for every requested file."""
     jobs = []
     if request.input_file is not None:
         if request.output_file is None:
             raise UserError("--input_file needs --output_file")
-        config = chunk_config(overrides, None, "generic/math")
+        config = chunk_config(settings, None, "generic/math")
         jobs.append(make_job(config, request.input_file, request.output_file, model))
     if request.chunks:
         from nskit.datasets import ensure_prepared, get_benchmark
@@ -114,7 +116,7 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
         for chunk in request.chunks:
             benchmark = get_benchmark(chunk.benchmark, chunk.split)
             data_file = ensure_prepared(chunk.benchmark, request.data_dir, split=chunk.split)
-            config = chunk_config(overrides, chunk.seed, benchmark.prompt_config)
+            config = chunk_config(settings, chunk.seed, benchmark.prompt_config)
             jobs.append(make_job(config, data_file, chunk.output_file(request.output_dir), model))
     if not jobs:
         raise UserError("nothing to generate: give --input_file/--output_file or --chunks")
@@ -123,10 +125,9 @@ def build_jobs(request: GenerateRequest, model: str, overrides: dict[str, Any]) 
 
 async def generate_async(request: GenerateRequest) -> RunSummary:
     """Run generation against `request.server_address` (or in batches, with `++batch_api=True`)."""
-    overrides = parse_overrides(request.overrides)
-    settings = build_config(GenerationConfig, overrides)
+    settings = generation_settings(request.overrides)
     if settings.batch_api:
-        return await generate_in_batches(request, settings, overrides)
+        return await generate_in_batches(request, settings)
     if request.server_address is None:
         raise UserError("ns generate talks to a running server: give --server_address (ns eval and ns "
                         "start_server start one; ++batch_api=True --server_type vllm runs vLLM's run_batch instead)")
@@ -134,7 +135,7 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
         request.server_address,
         request.model,
         max_concurrent=settings.max_concurrent_requests,
-        api_key=request.api_key or os.environ.get("OPENAI_API_KEY"),
+        api_key=os.environ.get("OPENAI_API_KEY"),
         timeout=settings.request_timeout,
         retry=RetryPolicy(max_retries=settings.max_retries),
         error_budget=settings.error_budget,
@@ -142,7 +143,7 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     )
     try:
         model = await client.resolve_model()
-        jobs = build_jobs(request, model, overrides)
+        jobs = build_jobs(request, model, settings)
         if any(job.inference.knobs() for job in jobs):
             from nskit.generation.decoding import check_server_applies_knobs
 
@@ -163,8 +164,7 @@ async def generate_async(request: GenerateRequest) -> RunSummary:
     return summary
 
 
-async def generate_in_batches(request: GenerateRequest, settings: GenerationConfig,
-                              overrides: dict[str, Any]) -> RunSummary:
+async def generate_in_batches(request: GenerateRequest, settings: GenerationConfig) -> RunSummary:
     """Batch mode: the OpenAI Batch API at `--server_address`, or vLLM's run_batch on `--model` (`--server_type
     vllm`, no server)."""
     from nskit.generation.batch import run_batch_jobs
@@ -173,7 +173,7 @@ async def generate_in_batches(request: GenerateRequest, settings: GenerationConf
 
     if settings.code_execution:
         raise UserError("++batch_api=True sends one request per record; ++code_execution=true needs a live server")
-    api_key = request.api_key or os.environ.get("OPENAI_API_KEY")
+    api_key = os.environ.get("OPENAI_API_KEY")
     backend: BatchBackend
     if request.server_type == "vllm" and request.server_address is None:
         if request.model is None:
@@ -188,7 +188,7 @@ async def generate_in_batches(request: GenerateRequest, settings: GenerationConf
         raise UserError("++batch_api=True needs --server_address (an endpoint with the Batch API), or "
                         "--server_type vllm --model M to run vLLM's run_batch locally")
     try:
-        jobs = build_jobs(request, model, overrides)
+        jobs = build_jobs(request, model, settings)
         with progress("batch generation") as (set_total, advance):
             summary = await run_batch_jobs(jobs, backend, settings, rerun_done=request.rerun_done,
                                            retry_errors=request.retry_errors, on_record=advance, on_total=set_total)

@@ -18,6 +18,7 @@ from typing import Any
 from nskit.grading.equality import quick_equal
 from nskit.grading.extraction import Extraction, extract_answer, get_extraction
 from nskit.grading.pool import Outcome, WorkerPool
+from nskit.progress import progress as show_progress
 from nskit.records import Record, RecordFileError, read_jsonl, schema, write_jsonl
 
 ERROR_KEY = schema.GRADING_ERROR
@@ -116,7 +117,9 @@ def grade_files(
             else:
                 _write_verdict(record, predicted, Outcome(value=verdict), summary)
     total = sum(len(items) for items in loaded.values())
-    with _progress(progress, total, total - len(jobs)) as advance, WorkerPool(workers) as pool:
+    with show_progress("grading", enabled=progress, lines=False) as (set_total, advance), WorkerPool(workers) as pool:
+        set_total(total)
+        advance(total - len(jobs))
         for index, outcome in pool.iter_run("equal", arguments, timeout=timeout):
             path, position = jobs[index]
             record, _, predicted = loaded[path][position]
@@ -140,30 +143,3 @@ def _write_verdict(record: Record, predicted: str | None, outcome: Outcome, summ
     summary.records += 1
     summary.correct += record[schema.SYMBOLIC_CORRECT]
     summary.no_answer += predicted is None
-
-
-class _progress:
-    """A rich progress bar over records (or nothing when disabled); the context value advances it by one."""
-
-    def __init__(self, enabled: bool, total: int, done: int) -> None:
-        self.enabled, self.total, self.done = enabled, total, done
-        self._bar: Any = None
-
-    def __enter__(self):
-        if not self.enabled:
-            return lambda: None
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TimeRemainingColumn,
-        )
-
-        self._bar = Progress("grading", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
-        self._bar.start()
-        task = self._bar.add_task("grading", total=self.total, completed=self.done)
-        return lambda: self._bar.advance(task)
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()

@@ -61,6 +61,8 @@ class JudgeReport:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    model: str = ""
+    """The judge model as the server names it."""
 
     def line(self) -> str:
         """One-line summary (token cost is printed separately)."""

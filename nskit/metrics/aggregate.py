@@ -289,7 +289,7 @@ class SeedAggregator:
         per_problem = np.bincount(tied_owner, minlength=problems)
         has = per_problem > 0
         sums = []
-        for column in range(4):
+        for column in range(len(COLUMNS)):
             share = self._vote_correct[column, :size][tied] / votes[tied]
             totals = np.bincount(tied_owner, weights=share, minlength=problems)
             sums.append(float((totals[has] / per_problem[has]).sum()))

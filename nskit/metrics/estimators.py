@@ -35,13 +35,3 @@ def sample_std(values: Sequence[float]) -> float:
     mean = sum(values) / len(values)
     return math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
 
-
-def tied_score(tied: Sequence[tuple[int, float]]) -> float:
-    """Majority score of one problem: mean correctness of the answers tied at the top.
-
-    Each entry is (votes, summed correctness of those votes); an answer's correctness is the mean over its
-    votes (members of one equivalence class normally agree). No answer at all (empty) scores 0.
-    """
-    if not tied:
-        return 0.0
-    return sum(total / votes for votes, total in tied) / len(tied)

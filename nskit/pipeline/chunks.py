@@ -30,20 +30,15 @@ def expand_chunks(
     *,
     skip_greedy: bool = False,
     starting_seed: int = 0,
-    seeds: set[int] | None = None,
     split: str | None = None,
 ) -> list[Chunk]:
-    """Every chunk of a run: greedy (unless skipped) plus seeds starting_seed .. starting_seed+N-1 per benchmark.
-
-    `seeds` keeps only those seeds (a job of a split run); greedy is kept unless `skip_greedy`.
-    """
+    """Every chunk of a run: greedy (unless skipped) plus seeds starting_seed .. starting_seed+N-1 per benchmark."""
     chunks = []
     for name, count in benchmarks:
         if not skip_greedy:
             chunks.append(Chunk(name, None, split))
         for seed in range(starting_seed, starting_seed + count):
-            if seeds is None or seed in seeds:
-                chunks.append(Chunk(name, seed, split))
+            chunks.append(Chunk(name, seed, split))
     return chunks
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nskit.config.cluster import ClusterConfig
+from nskit.config.generation import GenerationConfig
+from nskit.config.settings import as_overrides
 from nskit.grading.choice import CODE_EXTRACTION
 from nskit.errors import UserError
 from nskit.models.default import resolve_model
@@ -41,7 +43,8 @@ class EvalRequest:
     num_jobs: int = 1
     rerun_done: bool = False
     retry_errors: bool = False
-    overrides: list[str] = field(default_factory=list)
+    settings: GenerationConfig = field(default_factory=GenerationConfig)
+    """The generation settings (`++key=value`), validated once; they reach each generation step as overrides."""
     expname: str = "eval"
     judge: JudgeRequest | None = None
     """Judge every benchmark's outputs after grading (`--judge_model` ...)."""
@@ -91,7 +94,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
                            split=request.split)
     if not chunks:
         raise UserError("nothing to generate: --skip_greedy with no seeds (use e.g. gsm8k:4)")
-    sandbox = sandbox_request(request.overrides)
+    sandbox = sandbox_request(request.settings)
     reward_server = None
     if request.reward_model and not request.reward_server_address:
         reward_server = server_request(request.reward_server_type, request.reward_model, request.cluster,
@@ -114,14 +117,14 @@ def build_eval_plan(request: EvalRequest) -> Plan:
         argv = ["grade", "--input_files", files, "--extraction", extraction]
         runs_code = extraction == CODE_EXTRACTION
         if runs_code:
-            argv, sandbox = code_grading(argv, request.overrides, sandbox)
+            argv, sandbox = code_grading(argv, request.settings, sandbox)
         steps.append(Step(name=f"grade-{bench}", argv=argv, after=generate_names,
                           needs_sandbox=runs_code and sandbox is not None))
     server = None
     if request.server_address is None:
         extra_args = [*request.server_args]
         launch_args = [*request.cluster.server_launch(request.server_type).args, *extra_args]
-        extra_args += decoding_server_args(request.server_type, request.overrides, launch_args)
+        extra_args += decoding_server_args(request.server_type, request.settings, launch_args)
         server = server_request(request.server_type, str(model), request.cluster, gpus=request.server_gpus,
                                 nodes=request.server_nodes, extra_args=extra_args, replicas=request.server_replicas)
         launch = request.cluster.server_launch(request.server_type)
@@ -129,7 +132,8 @@ def build_eval_plan(request: EvalRequest) -> Plan:
         server.args = [*configured, *extra_args]
     judge = None
     if request.judge is not None:
-        judge = judge_plan(request.judge, benchmark_inputs(names, request.output_dir, request.split), request.cluster, server)
+        inputs = benchmark_inputs(names, request.output_dir, request.split)
+        judge = judge_plan(request.judge, inputs, request.cluster, server)
     steps += judge.steps if judge else []
     last = "judge-" if judge else "grade-"
     steps.append(Step(name="summarize", argv=["summarize_results", str(results_dir(request.output_dir, request.split))],
@@ -141,12 +145,10 @@ def build_eval_plan(request: EvalRequest) -> Plan:
 def token_budget(request: EvalRequest, chunks: list[Chunk]) -> int | None:
     """At most how many tokens the run generates (None when a benchmark's size is unknown: not prepared yet and
     no ++max_samples)."""
-    from nskit.config.generation import GenerationConfig
-    from nskit.config.overrides import build_config, parse_overrides
     from nskit.datasets.prepare import output_path
     from nskit.records import iter_numbered
 
-    settings = build_config(GenerationConfig, parse_overrides(request.overrides))
+    settings = request.settings
     sizes: dict[str, int | None] = {}
     for chunk in chunks:
         if chunk.benchmark not in sizes:
@@ -158,39 +160,31 @@ def token_budget(request: EvalRequest, chunks: list[Chunk]) -> int | None:
     return run_token_budget([sizes[c.benchmark] for c in chunks], settings.inference.tokens_to_generate)
 
 
-def sandbox_request(overrides: list[str]) -> SandboxRequest | None:
+def sandbox_request(settings: GenerationConfig) -> SandboxRequest | None:
     """The sandbox the generation steps need: one with `++code_execution=true` or a strategy that runs programs
     (`++strategy=plan2code`), unless `++sandbox_address` names a running one. Sessions: one per solution in flight,
     capped at MAX_SANDBOX_SESSIONS."""
-    from nskit.config.generation import GenerationConfig
-    from nskit.config.overrides import build_config, parse_overrides
     from nskit.scaling.registry import needs_sandbox
 
-    settings = build_config(GenerationConfig, parse_overrides(overrides))
     if not (settings.code_execution or needs_sandbox(settings)) or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
 
 
-def code_grading(argv: list[str], overrides: list[str], sandbox: SandboxRequest | None) -> tuple[list[str], SandboxRequest | None]:
+def code_grading(argv: list[str], settings: GenerationConfig, sandbox: SandboxRequest | None,
+                 ) -> tuple[list[str], SandboxRequest | None]:
     """A code benchmark's grade step runs its tests in the sandbox: the one named by `++sandbox_address`, else
     the plan's (started for the generation's code execution, or for grading alone)."""
-    from nskit.config.generation import GenerationConfig
-    from nskit.config.overrides import build_config, parse_overrides
-
-    address = build_config(GenerationConfig, parse_overrides(overrides)).sandbox_address
-    if address:
-        return [*argv, "--sandbox_address", address], sandbox
+    if settings.sandbox_address:
+        return [*argv, "--sandbox_address", settings.sandbox_address], sandbox
     return argv, sandbox or SandboxRequest(max_sessions=1)
 
 
-def decoding_server_args(server_type: str, overrides: list[str], args: list[str]) -> list[str]:
+def decoding_server_args(server_type: str, settings: GenerationConfig, args: list[str]) -> list[str]:
     """vLLM flags that load nskit's decoding processor, when the generation settings use a decoding knob."""
-    from nskit.config.generation import GenerationConfig
-    from nskit.config.overrides import build_config, parse_overrides
     from nskit.decoding.launch import server_args
 
-    if server_type != "vllm" or not build_config(GenerationConfig, parse_overrides(overrides)).inference.knobs():
+    if server_type != "vllm" or not settings.inference.knobs():
         return []
     return server_args(args)
 
@@ -212,4 +206,4 @@ def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None
         argv.append("--retry_errors")
     if request.reward_server_address:
         argv.append(reward_address_arg(request.reward_server_address))
-    return argv + request.overrides
+    return argv + as_overrides(request.settings)

@@ -27,14 +27,11 @@ class SandboxRequest:
 
     def ns_argv(self, port: int) -> list[str]:
         """`ns` arguments that serve it on 127.0.0.1:`port` in the foreground (for a Slurm job's own task)."""
-        return ["sandbox", "--port", str(port), *self._flags("_")]
+        return ["sandbox", "--port", str(port), *self.service_args()]
 
     def service_args(self) -> list[str]:
-        """The same settings as flags of `python -m nskit.sandbox.server` (what `SandboxProcess` runs)."""
-        return self._flags("-")
-
-    def _flags(self, joiner: str) -> list[str]:
-        flags = ["--max" + joiner + "sessions", str(self.max_sessions)]
+        """Its settings as flags of `ns sandbox` (what `SandboxProcess` adds to host and port)."""
+        flags = ["--max_sessions", str(self.max_sessions)]
         if self.workers is not None:
             flags += ["--workers", str(self.workers)]
         return flags

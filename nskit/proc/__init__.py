@@ -7,7 +7,7 @@ from nskit.proc.group import start_in_group, stop_group, terminate_on_sigterm
 from nskit.proc.logs import log_tail
 from nskit.proc.net import free_port, is_healthy
 from nskit.proc.spawn import spawn_supervised, stop_supervised
-from nskit.proc.supervise import set_parent_death_signal
+from nskit.proc.pdeath import set_parent_death_signal
 
 __all__ = [
     "free_port",

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from nskit.proc.supervise import set_parent_death_signal
+from nskit.proc.pdeath import set_parent_death_signal
 
 
 def start_in_group(

@@ -8,21 +8,13 @@ seconds, and exits with the child's status.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import subprocess
 import sys
 import time
 
-PR_SET_PDEATHSIG = 1
-
-
-def set_parent_death_signal(sig: int = signal.SIGTERM) -> None:
-    """Ask the kernel to send `sig` to this process when its parent exits (Linux only)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+from nskit.proc.pdeath import set_parent_death_signal
 
 
 def _kill_group(grace: float) -> None:

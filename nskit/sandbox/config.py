@@ -72,8 +72,3 @@ class SandboxConfig:
         if not 0 < requested <= self.max_timeout:
             raise ValueError(f"timeout must be in (0, {self.max_timeout}] seconds, got {requested}")
         return float(requested)
-
-    @classmethod
-    def field_names(cls) -> list[str]:
-        """Names of all settings (for CLI flags and error messages)."""
-        return [f.name for f in fields(cls)]

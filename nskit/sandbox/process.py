@@ -26,7 +26,7 @@ class SandboxProcess:
     """The sandbox service as a child process in its own process group, torn down on exit whatever happens.
 
     ``port=0`` lets the service pick a free port; ``base_url`` is known after start. ``args`` are extra flags of
-    ``python -m nskit.sandbox.server`` (e.g. ``["--workers", "8"]``). The service's log goes to ``log_path``
+    ``ns sandbox`` (e.g. ``["--workers", "8"]``). The service's log goes to ``log_path``
     (a temporary file by default). ``env`` adds to the service's environment (snippets never see it).
     Start it from the main thread: the child is told to exit when the thread that started it ends
     (PR_SET_PDEATHSIG), which is what keeps it from outliving a killed parent.
@@ -64,7 +64,7 @@ class SandboxProcess:
             handle, self.log_path = tempfile.mkstemp(prefix="nskit-sandbox-", suffix=".log")
             os.close(handle)
         self._log = open(self.log_path, "a", encoding="utf-8")  # noqa: SIM115 - the child writes it until stop()
-        argv = [self.python, "-m", "nskit.sandbox.server", "--host", self.host, "--port", str(self.port), *self.args]
+        argv = [self.python, "-m", "nskit", "sandbox", "--host", self.host, "--port", str(self.port), *self.args]
         # PDEATHSIG gives the service SIGTERM when we die; it then kills its sandboxes.
         self._proc = start_in_group(argv, stdout=subprocess.PIPE, stderr=self._log, text=True, env=self.env)
         try:

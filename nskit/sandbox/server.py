@@ -1,4 +1,4 @@
-"""The HTTP service: ``python -m nskit.sandbox.server --port P`` (or ``ns sandbox``).
+"""The HTTP service that ``ns sandbox --port P`` runs.
 
 Endpoints (JSON):
   GET    /health                 -> {"status": "ok", "workers": ..., "running": ..., "sessions": ..., ...}
@@ -9,13 +9,10 @@ Endpoints (JSON):
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import signal
 import sys
-from collections.abc import Sequence
-from dataclasses import fields
 from typing import Any
 
 from aiohttp import web
@@ -184,45 +181,3 @@ async def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -
     finally:
         await executor.shutdown()
 
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m nskit.sandbox.server", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (see the ready line)")
-    defaults = SandboxConfig()
-    for f in fields(SandboxConfig):
-        if f.name in ("python", "extra_ro_binds"):
-            continue
-        default = getattr(defaults, f.name)
-        kind = int if default is None else type(default)  # uid_base: None means "pick a free block"
-        parser.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=default, help=f"default {default}")
-    parser.add_argument("--python", default=defaults.python, help="interpreter run inside the sandbox")
-    parser.add_argument("--ro-bind", action="append", default=[], help="extra host path bound read-only")
-    return parser
-
-
-def config_from_args(args: argparse.Namespace) -> SandboxConfig:
-    """Build the config from parsed flags."""
-    values = {f.name: getattr(args, f.name) for f in fields(SandboxConfig) if f.name != "extra_ro_binds"}
-    return SandboxConfig(**values, extra_ro_binds=tuple(args.ro_bind))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m nskit.sandbox.server``; exit code 2 with the reason when it cannot sandbox."""
-    args = _parser().parse_args(argv)
-    try:
-        config = config_from_args(args)
-    except ValueError as exc:
-        print(f"nskit-sandbox: error: {exc}", file=sys.stderr, flush=True)
-        return 2
-    try:
-        asyncio.run(serve(config, host=args.host, port=args.port))
-    except SandboxUnavailable as exc:
-        print(f"nskit-sandbox: error: {exc}", file=sys.stderr, flush=True)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -66,13 +66,13 @@ def test_dry_run_generation_job_has_server_sandbox_and_client(tmp_path: Path) ->
     assert "partition=gpu" in block.splitlines()[0]
     header, command, note = tasks["sandbox"]
     assert "nodes=1 container=nvcr.io/org/nskit-sandbox:1.0" in header
-    assert command.split()[:4] == ["python", "-m", "nskit.cluster.slurm_tasks", "sandbox"]
+    assert command.split()[:5] == ["python", "-m", "nskit", "slurm_task", "sandbox"]
     assert json.loads(command.split(" sandbox ", 1)[1].strip("'")) == {"max_sessions": 128, "workers": None}
     assert note.strip() == f"(runs ns sandbox --port {SANDBOX_PORT} --max_sessions 128)"
     header, command, note = tasks["client"]
     assert "container=nvcr.io/org/nskit:1.0" in header
-    assert command.split(" -- ")[0].split()[3:] == ["client", "--server_type", "vllm", "--health_timeout", "900",
-                                                    "--sandbox"]
+    assert command.split(" -- ")[0].split()[3:] == ["slurm_task", "client", "--server_type", "vllm",
+                                                    "--health_timeout", "900", "--sandbox"]
     assert command.split(" -- ")[1].startswith("generate --chunks gsm8k:greedy")
     assert note.rstrip(")").endswith(f"--server_address http://127.0.0.1:<20000 + SLURM_JOB_ID % 20000>/v1 "
                                      f"++sandbox_address=http://127.0.0.1:{SANDBOX_PORT}")
@@ -133,7 +133,7 @@ def test_launcher_serves_on_the_job_port_and_stops_on_sigterm(tmp_path: Path, mo
     monkeypatch.setenv("SLURM_JOB_ID", job)
     env = {**os.environ, "NSKIT_JOB_LOG_DIR": str(tmp_path)}
     request = json.dumps({"max_sessions": 4, "workers": 1})
-    task = subprocess.Popen([sys.executable, "-m", "nskit.cluster.slurm_tasks", "sandbox", request], env=env,
+    task = subprocess.Popen([sys.executable, "-m", "nskit", "slurm_task", "sandbox", request], env=env,
                             stdout=subprocess.PIPE, text=True)
     try:
         assert wait_for_sandbox(60) == f"http://127.0.0.1:{sandbox_port(job)}"

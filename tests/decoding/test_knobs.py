@@ -83,11 +83,12 @@ def test_vllm_loads_the_processor_unless_its_flags_forbid_it() -> None:
 
 
 def test_eval_adds_the_processor_only_when_a_knob_is_set() -> None:
+    from nskit.config.settings import generation_settings
     from nskit.pipeline.eval_plan import decoding_server_args
 
-    assert decoding_server_args("vllm", ["++inference.epsilon=0.1"], [])[0] == "--logits-processors"
-    assert decoding_server_args("vllm", ["++inference.token_log=5", "++max_samples=3"], []) == []
-    assert decoding_server_args("sglang", ["++inference.epsilon=0.1"], []) == []
+    assert decoding_server_args("vllm", generation_settings(["++inference.epsilon=0.1"]), [])[0] == "--logits-processors"
+    assert decoding_server_args("vllm", generation_settings(["++inference.token_log=5", "++max_samples=3"]), []) == []
+    assert decoding_server_args("sglang", generation_settings(["++inference.epsilon=0.1"]), []) == []
 
 
 def test_token_log_and_code_execution_do_not_mix() -> None:

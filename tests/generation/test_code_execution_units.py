@@ -8,6 +8,7 @@ import pytest
 
 from nskit.config.generation import GenerationConfig
 from nskit.config.overrides import OverrideError, build_config, parse_overrides
+from nskit.config.settings import generation_settings
 from nskit.generation.code_format import (
     CODE_TAG_PRESETS,
     code_tags,
@@ -107,10 +108,10 @@ def test_output_block_terminates_the_text() -> None:
 def test_code_execution_selects_the_strategy_and_the_tir_prompt() -> None:
     assert select_strategy(GenerationConfig()).name == "default"
     assert select_strategy(GenerationConfig(code_execution=True)).name == "code_execution"
-    on = parse_overrides(["++code_execution=true"])
+    on = generation_settings(["++code_execution=true"])
     assert chunk_config(on, None, "generic/math").prompt_config == CODE_EXECUTION_PROMPT
-    assert chunk_config({}, None, "generic/math").prompt_config == "generic/math"
-    chosen = parse_overrides(["++code_execution=true", "++prompt_config=tir/tora"])
+    assert chunk_config(generation_settings(), None, "generic/math").prompt_config == "generic/math"
+    chosen = generation_settings(["++code_execution=true", "++prompt_config=tir/tora"])
     assert chunk_config(chosen, 3, "generic/math").prompt_config == "tir/tora"
 
 
@@ -127,10 +128,10 @@ def test_tir_prompts_show_code_and_output_blocks(name: str) -> None:
     assert "What is 2+2?" in text
 
 
-def test_sandbox_request_spells_flags_for_ns_and_for_the_service_module() -> None:
+def test_sandbox_request_spells_its_flags_once_for_ns_sandbox() -> None:
     request = SandboxRequest(max_sessions=32, workers=4)
     assert request.ns_argv(6000) == ["sandbox", "--port", "6000", "--max_sessions", "32", "--workers", "4"]
-    assert request.service_args() == ["--max-sessions", "32", "--workers", "4"]
+    assert request.service_args() == ["--max_sessions", "32", "--workers", "4"]
     assert sandbox_address_arg("http://127.0.0.1:6000") == "++sandbox_address=http://127.0.0.1:6000"
 
 
@@ -145,7 +146,7 @@ def test_eval_plan_declares_a_sandbox_only_with_code_execution(tmp_path: Path) -
     def plan(*overrides: str):
         return build_eval_plan(EvalRequest(
             benchmarks=[("gsm8k", 0)], output_dir=tmp_path, cluster=load_cluster_config("local", None),
-            server_type="openai", server_address="http://127.0.0.1:9/v1", overrides=list(overrides),
+            server_type="openai", server_address="http://127.0.0.1:9/v1", settings=generation_settings(overrides),
         ))
 
     plain = plan()

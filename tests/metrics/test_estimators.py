@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from nskit.metrics.estimators import mean_pass_at_k, pass_at_k, sample_std, tied_score
+from nskit.metrics.estimators import mean_pass_at_k, pass_at_k, sample_std
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 6])
@@ -36,10 +36,3 @@ def test_mean_pass_at_k_over_a_histogram() -> None:
 def test_sample_std_uses_n_minus_one() -> None:
     assert sample_std([50.0, 50.0, 25.0]) == pytest.approx(math.sqrt(625 / 3))
     assert sample_std([42.0]) == 0.0
-
-
-def test_tied_score_is_the_mean_correctness_of_the_tied_answers() -> None:
-    assert tied_score([(1, 1), (1, 0)]) == 0.5
-    assert tied_score([(2, 2)]) == 1.0
-    assert tied_score([(2, 1), (2, 2)]) == pytest.approx(0.75)
-    assert tied_score([]) == 0.0

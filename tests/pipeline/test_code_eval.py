@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 
 from nskit.config.cluster import load_cluster_config
+from nskit.config.settings import generation_settings
 from nskit.pipeline.eval_plan import EvalRequest, build_eval_plan
 from tests.helpers import ns
 
 
 def plan_for(benchmarks: list[tuple[str, int]], overrides: list[str]):
     request = EvalRequest(benchmarks=benchmarks, output_dir=Path("/out"), cluster=load_cluster_config("local"),
-                          server_address="http://127.0.0.1:1/v1", model="m", overrides=overrides)
+                          server_address="http://127.0.0.1:1/v1", model="m",
+                          settings=generation_settings(overrides))
     return build_eval_plan(request)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from nskit.config.cluster import load_cluster_config
+from nskit.config.settings import as_overrides, generation_settings
 from nskit.errors import UserError
 from nskit.pipeline.eval_plan import EvalRequest, build_eval_plan
 from nskit.pipeline.judge_steps import JudgeRequest
@@ -67,7 +68,7 @@ def test_server_address_means_no_server() -> None:
 
 
 def test_server_resources_and_flags() -> None:
-    p = plan(server_gpus=2, server_nodes=3, server_args=["--x", "1"], overrides=["++max_samples=5"])
+    p = plan(server_gpus=2, server_nodes=3, server_args=["--x", "1"], settings=generation_settings(["++max_samples=5"]))
     assert (p.server.gpus, p.server.nodes) == (2, 3)  # type: ignore[union-attr]
     assert p.server.args[-2:] == ["--x", "1"] and "--enforce-eager" in p.server.args  # type: ignore[union-attr]
 
@@ -81,7 +82,7 @@ def test_default_model_needs_no_gpu(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 
 
 def test_data_dir_mirror_and_flags_reach_the_steps() -> None:
-    p = plan(data_dir=Path("/d"), mirror=Path("/mm"), rerun_done=True, retry_errors=True, overrides=["++max_samples=3"])
+    p = plan(data_dir=Path("/d"), mirror=Path("/mm"), rerun_done=True, retry_errors=True, settings=generation_settings(["++max_samples=3"]))
     assert step(p, "prepare-data").argv[-4:] == ["--data_dir", "/d", "--mirror", "/mm"]
     argv = step(p, "generate").argv
     assert ["--data_dir", "/d"] == argv[argv.index("--data_dir"):argv.index("--data_dir") + 2]
@@ -89,9 +90,9 @@ def test_data_dir_mirror_and_flags_reach_the_steps() -> None:
 
 
 def test_code_execution_plans_a_sandbox() -> None:
-    p = plan(overrides=["++code_execution=true", "++max_concurrent_requests=8"])
+    p = plan(settings=generation_settings(["++code_execution=true", "++max_concurrent_requests=8"]))
     assert p.sandbox is not None and p.sandbox.max_sessions == 8 and step(p, "generate").needs_sandbox
-    assert plan(overrides=["++code_execution=true", "++sandbox_address=http://s:1"]).sandbox is None
+    assert plan(settings=generation_settings(["++code_execution=true", "++sandbox_address=http://s:1"])).sandbox is None
 
 
 def test_expname_names_the_plan() -> None:
@@ -131,11 +132,25 @@ def test_vllm_judge_of_another_model_gets_its_own_server() -> None:
     assert "judge server: vllm model=/models/judge gpus=4" in p.describe()
 
 
+@pytest.mark.parametrize("overrides", [
+    ["++max_samples=3"],
+    ["++inference.temperature=0.7", "++inference.tokens_to_generate=128", "++code_execution=true"],
+    ["++inference.stop_phrases=[\"a\", \"b: c\"]", "++system_message=true", "++system_message=", "++code_tags=llm-code"],
+])
+def test_settings_travel_to_the_steps_as_the_same_settings(overrides: list[str]) -> None:
+    settings = generation_settings(overrides)
+    argv = step(plan(settings=settings), "generate").argv
+    passed = [a for a in argv if a.startswith("++")]
+    assert passed == as_overrides(settings)
+    assert generation_settings(passed) == settings
+    assert generation_settings(passed).model_fields_set == settings.model_fields_set
+
+
 def test_eager_for_small_runs_compiled_for_big_ones() -> None:
-    small = plan(overrides=["++max_samples=20", "++inference.tokens_to_generate=512"])  # 3 files x 20 x 512 = 30k
+    small = plan(settings=generation_settings(["++max_samples=20", "++inference.tokens_to_generate=512"]))  # 3 files x 20 x 512 = 30k
     assert "--enforce-eager" in small.server.args  # type: ignore[union-attr]
-    big = plan(overrides=["++max_samples=100", "++inference.tokens_to_generate=2048"], server_args=["--x", "1"])
+    big = plan(settings=generation_settings(["++max_samples=100", "++inference.tokens_to_generate=2048"]), server_args=["--x", "1"])
     assert "--enforce-eager" not in big.server.args and big.server.args[-2:] == ["--x", "1"]  # type: ignore[union-attr]
-    chosen = plan(overrides=["++max_samples=100", "++inference.tokens_to_generate=2048"],
+    chosen = plan(settings=generation_settings(["++max_samples=100", "++inference.tokens_to_generate=2048"]),
                   server_args=["--enforce-eager"])
     assert "--enforce-eager" in chosen.server.args  # type: ignore[union-attr]  # the user's own flag stays

@@ -35,7 +35,7 @@ def test_missing_bubblewrap_is_a_clear_error_never_a_fallback(tmp_path: Path) ->
     # A PATH with python but without bwrap: the service must refuse to start.
     env = {**os.environ, "PATH": str(tmp_path)}
     proc = subprocess.run(
-        [sys.executable, "-m", "nskit.sandbox.server", "--port", "0"], env=env, capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "nskit", "sandbox", "--port", "0"], env=env, capture_output=True, text=True, check=False,
         timeout=60,
     )
     assert proc.returncode == 2

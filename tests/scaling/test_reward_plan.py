@@ -8,14 +8,16 @@ import pytest
 
 from nskit.cluster import local
 from nskit.config.cluster import load_cluster_config
+from nskit.config.settings import generation_settings
 from nskit.pipeline.eval_plan import EvalRequest, build_eval_plan
 from nskit.pipeline.plan import Plan, ServerRequest, Step
 
 
 def _request(tmp_path: Path, **kwargs) -> EvalRequest:
     return EvalRequest(benchmarks=[("gsm8k", 0)], output_dir=tmp_path, cluster=load_cluster_config("local"),
-                       server_address="http://127.0.0.1:1/v1", overrides=["++strategy=best_of_n",
-                                                                          "++best_of_n.scorer=reward_model"], **kwargs)
+                       server_address="http://127.0.0.1:1/v1",
+                       settings=generation_settings(["++strategy=best_of_n", "++best_of_n.scorer=reward_model"]),
+                       **kwargs)
 
 
 def test_reward_model_gets_a_server_of_its_own(tmp_path: Path) -> None:
@@ -56,3 +58,14 @@ def test_local_executor_starts_and_stops_the_reward_server(monkeypatch: pytest.M
         Step("grade", ["grade"])])
     local.run_plan(plan, tmp_path)
     assert events == ["prepare None", "reward up", "generate http://127.0.0.1:7/v1", "reward down", "grade None"]
+
+
+def test_a_program_strategy_gets_a_sandbox_and_its_settings_reach_the_step(tmp_path: Path) -> None:
+    settings = generation_settings(["++strategy=plan2code", "++problem_ids=[p1,p2]"])
+    plan = build_eval_plan(EvalRequest(benchmarks=[("gsm8k", 0)], output_dir=tmp_path,
+                                       cluster=load_cluster_config("local"), server_address="http://127.0.0.1:1/v1",
+                                       settings=settings))
+    assert plan.sandbox is not None
+    generate = next(s for s in plan.steps if s.name == "generate")
+    overrides = [a for a in generate.argv if a.startswith("++")]
+    assert generation_settings(overrides) == settings
