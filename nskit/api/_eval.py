@@ -38,10 +38,16 @@ def eval(  # noqa: A001 - the command's name, as NeMo-Skills' Python API spells 
     judge_server_address: str | None = None,
     judge_server_gpus: int | None = None,
     extra_judge_args: str = "",
+    reward_model: str | None = None,
+    reward_server_type: str = "vllm",
+    reward_server_args: str = "",
+    reward_server_address: str | None = None,
     overrides: Sequence[str] = (),
 ) -> None:
     """Evaluate a model on benchmarks (`"gsm8k:4,math-500"`: greedy + 4 seeds, greedy only): generate, grade,
     judge (with `judge_model`), summarize; the parameters are `ns eval`'s options, `overrides` its `++key=value`.
+    `reward_model` serves a reward model beside the policy (or `reward_server_address` names a running one) for
+    the `reward_model` scorer of `++strategy=NAME`.
 
     Raises `UserError` for bad input before anything runs, `StepFailed` / `ServerError` when a step or the server
     fails. Re-running the same call resumes where it stopped.
@@ -72,7 +78,9 @@ def eval(  # noqa: A001 - the command's name, as NeMo-Skills' Python API spells 
         server_nodes=server_nodes, server_replicas=server_replicas, server_args=shlex.split(server_args),
         skip_greedy=skip_greedy,
         starting_seed=starting_seed, num_jobs=num_jobs, rerun_done=rerun_done, retry_errors=retry_errors,
-        settings=settings, expname=expname, split=split, judge=judge,
+        settings=settings, expname=expname, split=split, judge=judge, reward_model=reward_model,
+        reward_server_type=reward_server_type, reward_server_args=shlex.split(reward_server_args),
+        reward_server_address=reward_server_address,
     )
     plan = build_eval_plan(request)
     executor = get_executor(cluster_config.executor)

@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "check_contamination",
     "token_traces",
     "analyze_confidence",
+    "failed_ids",
 ]
 
 

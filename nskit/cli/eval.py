@@ -49,6 +49,10 @@ def register(app: typer.Typer) -> None:
         judge_server_address: options.JudgeServerAddress = None,
         judge_server_gpus: options.JudgeServerGpus = None,
         extra_judge_args: options.ExtraJudgeArgs = "",
+        reward_model: options.RewardModel = None,
+        reward_server_type: options.RewardServerType = "vllm",
+        reward_server_args: options.RewardServerArgs = "",
+        reward_server_address: options.RewardServerAddress = None,
     ) -> None:
         """Evaluate a model on benchmarks: greedy and N sampled seeds, graded, then summarized.
 
@@ -71,7 +75,9 @@ def register(app: typer.Typer) -> None:
                     rerun_done=rerun_done, retry_errors=retry_errors, partition=partition, run_after=run_after,
                     wait=wait, dry_run=dry_run, judge_model=judge_model, judge_server_type=judge_server_type,
                     judge_server_address=judge_server_address, judge_server_gpus=judge_server_gpus,
-                    extra_judge_args=extra_judge_args, overrides=list(ctx.args),
+                    extra_judge_args=extra_judge_args, reward_model=reward_model,
+                    reward_server_type=reward_server_type, reward_server_args=reward_server_args,
+                    reward_server_address=reward_server_address, overrides=list(ctx.args),
                 )
         except (StepFailed, ServerError) as exc:
             print(f"ns eval: {exc}", file=sys.stderr)

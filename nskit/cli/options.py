@@ -56,3 +56,14 @@ ExtraJudgeArgs = Annotated[
 
 EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
 """Context settings for commands that take `++key=value` overrides after their options."""
+
+RewardModel = Annotated[
+    str | None, typer.Option("--reward_model", help="serve this model as the reward_model scorer (a server of its own)")
+]
+RewardServerType = Annotated[str, typer.Option("--reward_server_type", help="server type of the reward model (vllm)")]
+RewardServerArgs = Annotated[
+    str, typer.Option("--reward_server_args", help="extra reward server flags, e.g. '--convert classify --hf-overrides ...'")
+]
+RewardServerAddress = Annotated[
+    str | None, typer.Option("--reward_server_address", help="a running reward server (vLLM pooling API, http://host:port)")
+]

@@ -38,6 +38,10 @@ def register(app: typer.Typer) -> None:
             int | None,
             typer.Option("--max_seq_len", help="records with more generated tokens count as wrong and unanswered"),
         ] = None,
+        budget_plot: Annotated[
+            Path | None,
+            typer.Option("--budget_plot", help="write a PNG of accuracy vs generated tokens per problem, per strategy"),
+        ] = None,
         strict: Annotated[
             bool,
             typer.Option(
@@ -57,12 +61,21 @@ def register(app: typer.Typer) -> None:
         from nskit.metrics.discovery import results_root
         from nskit.metrics.render import format_tables
         from nskit.records import RecordFileError, atomic_write_text
+        from nskit.scaling.report import GREEDY, format_rows, save_budget_plot, strategy_rows
 
         if majority not in MAJORITY_MODES:
             raise typer.BadParameter(f"--majority must be one of {', '.join(MAJORITY_MODES)}, got {majority!r}")
+        strategies = strategy_rows(results_dir) if results_dir.is_dir() else []
+        if any(row.strategy != GREEDY for row in strategies):
+            typer.echo("strategies (per problem: mean requests and tokens):\n" + format_rows(strategies) + "\n")
+        if budget_plot is not None:
+            save_budget_plot(strategies, budget_plot)
+            typer.echo(f"budget plot written to {budget_plot}")
         try:
             summary = summarize(results_dir, max_seq_len=max_seq_len, majority=majority, progress=True)
         except (RecordFileError, FileNotFoundError) as exc:
+            if strategies and isinstance(exc, FileNotFoundError):
+                return  # a study root holding one output dir per strategy and budget: the table above is it
             typer.echo(f"ns summarize_results: {exc}", err=True)
             raise typer.Exit(2) from None
         typer.echo(format_tables(summary.benchmarks, max_seq_len), nl=False)

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from nskit.proc import spawn_supervised, stop_supervised
-from nskit.pipeline.plan import MAIN_SERVER, Plan, Step, sandbox_address_arg
+from nskit.pipeline.plan import MAIN_SERVER, Plan, Step, reward_address_arg, sandbox_address_arg
 from nskit.sandbox import SandboxProcess, SandboxStartError
 from nskit.servers import ServerProcess
 from nskit.servers.launch import launch_replicas
@@ -27,7 +27,8 @@ class StepFailed(RuntimeError):
 
 
 def run_step(
-    step: Step, env: dict[str, str], log_dir: Path, server_address: str | None, sandbox_address: str | None = None
+    step: Step, env: dict[str, str], log_dir: Path, server_address: str | None, sandbox_address: str | None = None,
+    reward_address: str | None = None,
 ) -> None:
     """Run one `ns` command line to completion; raise StepFailed naming its log on a non-zero exit."""
     argv = list(step.argv)
@@ -39,6 +40,10 @@ def run_step(
         if sandbox_address is None:
             raise RuntimeError(f"step {step.name} needs a sandbox but none is running")
         argv.append(sandbox_address_arg(sandbox_address))
+    if step.needs_reward_server:
+        if reward_address is None:
+            raise RuntimeError(f"step {step.name} needs a reward server but none is running")
+        argv.append(reward_address_arg(reward_address))
     log_file = log_dir / f"{step.name}.log"
     log.info("step %s: %s", step.name, step.command_line())
     started = time.monotonic()
@@ -71,21 +76,26 @@ def run_plan(plan: Plan, log_dir: Path) -> None:
     last_sandbox_step = max((i for i, s in enumerate(plan.steps) if s.needs_sandbox), default=-1)
     server: ServerProcess | ServerGroup | None = None
     server_name = ""
+    last_reward_step = max((i for i, s in enumerate(plan.steps) if s.needs_reward_server), default=-1)
     sandbox: SandboxProcess | None = None
+    reward: ServerProcess | ServerGroup | None = None
     try:
         for index, step in enumerate(plan.steps):
             if step.needs_sandbox and sandbox is None:
                 sandbox = start_sandbox(plan, log_dir)  # first: it fails in seconds, a server takes minutes
+            if step.needs_reward_server and reward is None:
+                reward = start_reward_server(plan, log_dir)
             if step.needs_server and (server is None or server_name != step.server):
                 if server is not None:
                     server.stop()
                 server, server_name = start_server(plan, step, log_dir), step.server
             try:
                 run_step(step, plan.env, log_dir, server.base_url if step.needs_server and server else None,
-                         sandbox.base_url if sandbox else None)
+                         sandbox.base_url if sandbox else None, reward.base_url if reward else None)
             except StepFailed as exc:
                 logs = [f"server log: {server.log_path}"] if server else []
                 logs += [f"sandbox log: {sandbox.log_path}"] if sandbox else []
+                logs += [f"reward server log: {reward.log_path}"] if reward else []
                 if logs:
                     raise StepFailed("; ".join([str(exc), *logs])) from None
                 raise
@@ -95,13 +105,20 @@ def run_plan(plan: Plan, log_dir: Path) -> None:
             if sandbox is not None and index >= last_sandbox_step:
                 sandbox.stop()
                 sandbox = None
+            if reward is not None and index >= last_reward_step:
+                reward.stop()
+                reward = None
     finally:
         try:
             if server is not None:
                 server.stop()
         finally:
-            if sandbox is not None:
-                sandbox.stop()
+            try:
+                if sandbox is not None:
+                    sandbox.stop()
+            finally:
+                if reward is not None:
+                    reward.stop()
 
 
 def start_sandbox(plan: Plan, log_dir: Path) -> SandboxProcess:
@@ -117,6 +134,18 @@ def start_sandbox(plan: Plan, log_dir: Path) -> SandboxProcess:
         raise StepFailed(f"the code sandbox did not start: {exc}") from None
     log.info("sandbox ready at %s", sandbox.base_url)
     return sandbox
+
+
+def start_reward_server(plan: Plan, log_dir: Path) -> ServerProcess | ServerGroup:
+    """Start the plan's reward model server on a free port and wait until it is healthy."""
+    request = plan.reward_server
+    if request is None:
+        raise RuntimeError("plan has steps that need a reward server but no reward server request")
+    server = launch_replicas(request, log_dir / "reward-server.log", base_env=plan.env)
+    log.info("starting the reward server for %s (log: %s)", request.model, server.log_path)
+    server.start()
+    log.info("reward server healthy at %s", server.base_url)
+    return server
 
 
 def start_server(plan: Plan, step: Step, log_dir: Path) -> ServerProcess | ServerGroup:

@@ -6,6 +6,16 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from nskit.config.scaling import (
+    SCALING_SETTINGS,
+    BeamSearchSettings,
+    BestOfNSettings,
+    ModelSelectionSettings,
+    Plan2CodeSettings,
+    RevisionSettings,
+    SelfConsistencySettings,
+    SelfRefineSettings,
+)
 from nskit.decoding.knobs import KNOBS, check_knob
 
 
@@ -89,6 +99,26 @@ class GenerationConfig(Strict):
     code_timeout: float = Field(10.0, gt=0, description="wall/CPU seconds per executed block")
     max_code_output_characters: int = Field(1000, gt=0, description="longer outputs are cut in the middle")
     sandbox_address: str | None = Field(None, description="URL of the sandbox service (ns eval sets it)")
+    strategy: str | None = Field(None, description="test-time scaling strategy (docs/strategies.md)")
+    best_of_n: BestOfNSettings = Field(default_factory=BestOfNSettings)
+    self_consistency: SelfConsistencySettings = Field(default_factory=SelfConsistencySettings)
+    self_refine: SelfRefineSettings = Field(default_factory=SelfRefineSettings)
+    revision: RevisionSettings = Field(default_factory=RevisionSettings)
+    beam_search: BeamSearchSettings = Field(default_factory=BeamSearchSettings)
+    model_selection: ModelSelectionSettings = Field(default_factory=ModelSelectionSettings)
+    plan2code: Plan2CodeSettings = Field(default_factory=Plan2CodeSettings)
+    problem_ids: str | list[str | int] | None = Field(
+        None, description="only these problem ids: a list, or a file with one id per line"
+    )
+    reward_server_address: str | None = Field(None, description="URL of the reward model server (ns eval sets it)")
+    reward_model: str | None = Field(None, description="reward model name sent to the server (default: its first)")
+
+    @field_validator("strategy")
+    @classmethod
+    def _known_strategy(cls, value: str | None) -> str | None:
+        if value is not None and value not in SCALING_SETTINGS:
+            raise ValueError(f"unknown strategy {value!r}; known: {', '.join(SCALING_SETTINGS)}")
+        return value
     batch_api: bool = Field(False, description="send requests as batch files (OpenAI Batch API, or vLLM's run_batch)")
     batch_poll_interval: float = Field(60.0, gt=0, description="seconds between two looks at the batches in flight")
     batch_max_requests: int = Field(50_000, gt=0, description="requests per batch at most (the API's limit)")
@@ -119,6 +149,9 @@ class GenerationConfig(Strict):
     def _token_log_needs_one_request(self) -> GenerationConfig:
         if self.code_execution and self.inference.token_log:
             raise ValueError("inference.token_log logs one request per record: it cannot be combined with code_execution")
+        if self.strategy and (self.code_execution or self.inference.token_log or self.batch_api):
+            raise ValueError(f"++strategy={self.strategy} cannot be combined with code_execution, inference.token_log "
+                             "or batch_api")
         return self
 
 
@@ -127,6 +160,7 @@ SAMPLING_DEFAULTS = {"inference": {"temperature": 0.7, "top_p": 0.95, "top_k": -
 
 
 RUN_ONLY_SETTINGS = {"max_concurrent_requests", "request_timeout", "max_retries", "error_budget", "sandbox_address",
+                     "reward_server_address",
                      "batch_api", "batch_poll_interval", "batch_max_requests", "batch_max_bytes",
                      "batch_completion_window"}
 """Settings that change how a run talks to its servers, not what a record holds: free to change on resume."""
@@ -134,5 +168,14 @@ RUN_ONLY_SETTINGS = {"max_concurrent_requests", "request_timeout", "max_retries"
 
 def record_settings(config: GenerationConfig) -> dict:
     """The settings that decide a record's content (the resume fingerprint compares these)."""
-    return config.model_dump(exclude=RUN_ONLY_SETTINGS | {"max_samples"})
+    dumped = config.model_dump(exclude=RUN_ONLY_SETTINGS | {"max_samples"})
+    for name in SCALING_SETTINGS:  # only the chosen strategy's settings decide the records
+        if name != config.strategy:
+            dumped.pop(name)
+    if config.strategy is None:
+        dumped.pop("strategy")
+    for key in ("problem_ids", "reward_model"):
+        if dumped[key] is None:
+            dumped.pop(key)  # absent keeps the fingerprints of runs made before these settings existed
+    return dumped
 

@@ -80,10 +80,24 @@ def make_job(config: GenerationConfig, input_file: Path, output_file: Path, mode
         system_message=config.system_message,
         inference=config.inference,
         max_samples=config.max_samples,
+        problem_ids=problem_id_set(config.problem_ids),
         model=model,
         reasoning=ReasoningSettings.from_config(config),
         settings=record_settings(config),
     )
+
+
+def problem_id_set(value: str | list[str | int] | None) -> frozenset[str] | None:
+    """`++problem_ids`: a list of ids, or a file with one id per line (blank lines and `#` comments skipped)."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return frozenset(str(v) for v in value)
+    path = Path(value)
+    if not path.is_file():
+        raise UserError(f"++problem_ids={value}: no such file (give a file with one id per line, or a list [a,b])")
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 def build_jobs(request: GenerateRequest, model: str, settings: GenerationConfig) -> list[GenerationJob]:

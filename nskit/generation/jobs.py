@@ -30,6 +30,8 @@ class GenerationJob:
     model: str = ""
     reasoning: ReasoningSettings = field(default_factory=ReasoningSettings)
     """How thinking is split from the answer (reasoning models)."""
+    problem_ids: frozenset[str] | None = None
+    """Only the input records with these ids (`++problem_ids`); `max_samples` counts among them."""
     settings: dict[str, Any] = field(default_factory=dict)
     """Every other setting that decides a record's content (strategy, code execution, ...), for the fingerprint."""
 
@@ -39,7 +41,9 @@ class GenerationJob:
             [self.prompt_config.model_dump(), self.template.model_dump() if self.template else None, self.system_message],
             sort_keys=True,
         )
+        ids = {"problem_ids": sorted(self.problem_ids)} if self.problem_ids is not None else {}
         return {
+            **ids,
             "input_file": str(self.input_file.resolve()),
             "model": self.model,
             "prompt_sha256": hashlib.sha256(prompt.encode()).hexdigest()[:16],
@@ -56,26 +60,35 @@ class GenerationJob:
         """
         stat = self.input_file.stat()
         return _count_inputs(self.input_file.resolve(), stat.st_mtime_ns, stat.st_size, self.max_samples,
-                             frozenset(self.prompt_config.fields()))
+                             frozenset(self.prompt_config.fields()), self.problem_ids)
 
     def iter_inputs(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """`(position, record)` of the input records, read as a stream (checked by `count_inputs` first)."""
-        for position, (_, record) in enumerate(iter_numbered(self.input_file)):
+        records = (record for _, record in iter_numbered(self.input_file) if selected(record, self.problem_ids))
+        for position, record in enumerate(records):
             if 0 <= self.max_samples <= position:
                 return
             yield position, record
 
 
+def selected(record: dict[str, Any], problem_ids: frozenset[str] | None) -> bool:
+    """Whether `++problem_ids` keeps `record` (all are kept without it)."""
+    return problem_ids is None or str(record.get("id")) in problem_ids
+
+
 @functools.lru_cache(maxsize=64)
-def _count_inputs(path: Path, _mtime_ns: int, _size: int, max_samples: int, needed: frozenset[str]) -> int:
+def _count_inputs(path: Path, _mtime_ns: int, _size: int, max_samples: int, needed: frozenset[str],
+                  problem_ids: frozenset[str] | None = None) -> int:
     count = 0
     for line, record in iter_numbered(path):
         if 0 <= max_samples <= count:
             break
+        if not selected(record, problem_ids):
+            continue
         missing = sorted(k for k in needed if record.get(k) in (None, ""))
         if missing:
             raise RecordFileError(path, line, f"record lacks field(s) {missing} needed by the prompt")
         count += 1
     if not count:
-        raise RecordFileError(path, None, "no input records")
+        raise RecordFileError(path, None, "no input records" + (" with the ids of ++problem_ids" if problem_ids else ""))
     return count

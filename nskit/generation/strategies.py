@@ -31,7 +31,15 @@ class StrategyEntry:
     open: Callable[[GenerationConfig], AbstractAsyncContextManager[Strategy]]
 
 
+def open_scaling(settings: GenerationConfig) -> AbstractAsyncContextManager[Strategy]:
+    """`++strategy=NAME` (nskit/scaling): imported only when chosen."""
+    from nskit.scaling import open_scaling as open_chosen
+
+    return open_chosen(settings)
+
+
 STRATEGIES: tuple[StrategyEntry, ...] = (
+    StrategyEntry("scaling", lambda settings: settings.strategy is not None, open_scaling),
     StrategyEntry("code_execution", lambda settings: settings.code_execution, open_code_execution),
     StrategyEntry("default", lambda settings: True, open_default),
 )

@@ -13,7 +13,7 @@ from nskit.errors import UserError
 from nskit.models.default import resolve_model
 from nskit.pipeline.chunks import expand_chunks, split_evenly
 from nskit.pipeline.judge_steps import JudgeRequest, benchmark_inputs, judge_plan
-from nskit.pipeline.plan import Plan, SandboxRequest, Step
+from nskit.pipeline.plan import Plan, SandboxRequest, Step, reward_address_arg
 from nskit.records.layout import Chunk, chunk_labels, outputs_pattern, results_dir
 from nskit.servers.compile_mode import eager_or_compiled, run_token_budget
 from nskit.servers.launch import server_request
@@ -48,6 +48,12 @@ class EvalRequest:
     expname: str = "eval"
     judge: JudgeRequest | None = None
     """Judge every benchmark's outputs after grading (`--judge_model` ...)."""
+    reward_model: str | None = None
+    """Serve this model for the `reward_model` scorer (`--reward_model`), beside the policy server."""
+    reward_server_type: str = "vllm"
+    reward_server_args: list[str] = field(default_factory=list)
+    reward_server_address: str | None = None
+    """A reward server that already runs: passed to the generation steps as `++reward_server_address`."""
     split: str | None = None
     """None: each benchmark's default split (test); outputs of another split go to `<split>-results/`."""
 
@@ -89,6 +95,10 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     if not chunks:
         raise UserError("nothing to generate: --skip_greedy with no seeds (use e.g. gsm8k:4)")
     sandbox = sandbox_request(request.settings)
+    reward_server = None
+    if request.reward_model and not request.reward_server_address:
+        reward_server = server_request(request.reward_server_type, request.reward_model, request.cluster,
+                                       extra_args=request.reward_server_args)
     generate_names = []
     for index, group in enumerate(split_evenly(chunks, request.num_jobs)):
         generate_names.append(name := f"generate-{index}" if len(chunks) > 1 and request.num_jobs != 1 else "generate")
@@ -97,6 +107,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
             argv=generation_argv(request, group, model),
             needs_server=request.server_address is None,
             needs_sandbox=sandbox is not None,
+            needs_reward_server=reward_server is not None,
             after=["prepare-data"],
             outputs=[str(c.output_file(request.output_dir)) for c in group],
         ))
@@ -128,7 +139,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     steps.append(Step(name="summarize", argv=["summarize_results", str(results_dir(request.output_dir, request.split))],
                       after=[s.name for s in steps if s.name.startswith(last)]))
     return Plan(name=request.expname, steps=steps, server=server, env=request.cluster.environment(), sandbox=sandbox,
-                judge_server=judge.server if judge else None)
+                judge_server=judge.server if judge else None, reward_server=reward_server)
 
 
 def token_budget(request: EvalRequest, chunks: list[Chunk]) -> int | None:
@@ -150,9 +161,12 @@ def token_budget(request: EvalRequest, chunks: list[Chunk]) -> int | None:
 
 
 def sandbox_request(settings: GenerationConfig) -> SandboxRequest | None:
-    """The sandbox the generation steps need: one with `++code_execution=true`, unless `++sandbox_address` names
-    a running one. Sessions: one per solution in flight, capped at MAX_SANDBOX_SESSIONS."""
-    if not settings.code_execution or settings.sandbox_address:
+    """The sandbox the generation steps need: one with `++code_execution=true` or a strategy that runs programs
+    (`++strategy=plan2code`), unless `++sandbox_address` names a running one. Sessions: one per solution in flight,
+    capped at MAX_SANDBOX_SESSIONS."""
+    from nskit.scaling.registry import needs_sandbox
+
+    if not (settings.code_execution or needs_sandbox(settings)) or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
 
@@ -190,4 +204,6 @@ def generation_argv(request: EvalRequest, chunks: list[Chunk], model: str | None
         argv.append("--rerun_done")
     if request.retry_errors:
         argv.append("--retry_errors")
+    if request.reward_server_address:
+        argv.append(reward_address_arg(request.reward_server_address))
     return argv + as_overrides(request.settings)

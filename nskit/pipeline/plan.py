@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from nskit.servers.launch import ServerRequest, server_command_line
 
-__all__ = ["JUDGE_SERVER", "MAIN_SERVER", "Plan", "SandboxRequest", "ServerRequest", "Step", "sandbox_address_arg"]
+__all__ = ["JUDGE_SERVER", "MAIN_SERVER", "Plan", "SandboxRequest", "ServerRequest", "Step", "reward_address_arg",
+           "sandbox_address_arg"]
 
 
 @dataclass
@@ -45,6 +46,11 @@ MAIN_SERVER = "main"
 JUDGE_SERVER = "judge"
 
 
+def reward_address_arg(address: str) -> str:
+    """What a `needs_reward_server` step gets appended to its argv: the setting naming the reward server URL."""
+    return f"++reward_server_address={address}"
+
+
 @dataclass
 class Step:
     """One `ns` command line. `needs_server` steps get `--server_address` of the plan's server named `server`
@@ -54,6 +60,8 @@ class Step:
     argv: list[str]
     needs_server: bool = False
     needs_sandbox: bool = False
+    needs_reward_server: bool = False
+    """Gets `reward_address_arg` of the plan's reward server (the `reward_model` scorer), running beside the main one."""
     server: str = MAIN_SERVER
     """Which of the plan's servers a `needs_server` step talks to: MAIN_SERVER or JUDGE_SERVER."""
     after: list[str] = field(default_factory=list)
@@ -78,6 +86,8 @@ class Plan:
     sandbox: SandboxRequest | None = None
     judge_server: ServerRequest | None = None
     """A server of its own for the judge steps (a judge model that is not the one being evaluated)."""
+    reward_server: ServerRequest | None = None
+    """The reward model's server (`--reward_model`) for `needs_reward_server` steps."""
 
     def server_for(self, step: Step) -> ServerRequest | None:
         """The server a `needs_server` step talks to (None when the plan has none of that name)."""
@@ -97,11 +107,16 @@ class Plan:
             lines.append(f"  judge server: {s.server_type} model={s.model} gpus={s.gpus} nodes={s.nodes} "
                          f"args={shlex.join(s.args)}")
             lines.append(f"    runs: {shlex.join(server_command_line(s))}")
+        if self.reward_server:
+            s = self.reward_server
+            lines.append(f"  reward server: {s.server_type} model={s.model} args={shlex.join(s.args)}")
+            lines.append(f"    runs: {shlex.join(server_command_line(s))}")
         if self.sandbox:
             lines.append(f"  sandbox: max_sessions={self.sandbox.max_sessions} workers={self.sandbox.workers}")
         for step in self.steps:
             server = (" [needs judge server]" if step.server == JUDGE_SERVER else " [needs server]") if step.needs_server else ""
             marks = server + (" [needs sandbox]" if step.needs_sandbox else "")
+            marks += " [needs reward server]" if step.needs_reward_server else ""
             after = f" (after {', '.join(step.after)})" if step.after else ""
             lines.append(f"  {step.name}{marks}{after}: {step.command_line()}")
         return "\n".join(lines)

@@ -41,7 +41,7 @@ def run_recording(monkeypatch: pytest.MonkeyPatch, plan: Plan, tmp_path: Path, s
     """Run `plan` with steps replaced by a recorder into `seen`: (step, sandbox address given, sandbox alive then)."""
 
     def fake_step(step: Step, env: dict[str, str], log_dir: Path, server_address: str | None,
-                  sandbox_address: str | None = None) -> None:
+                  sandbox_address: str | None = None, reward_address: str | None = None) -> None:
         seen.append((step.name, sandbox_address, bool(sandbox_address) and answers(sandbox_address)))
         if step.name == fail:
             raise local.StepFailed(f"step {step.name} failed with exit code 1")

@@ -1,0 +1,50 @@
+"""Strategies that improve one answer over rounds: `self_refine` (critique, refine) and `revision` (new attempts)."""
+
+from __future__ import annotations
+
+from nskit.config.scaling import RevisionSettings, SelfRefineSettings
+from nskit.scaling.context import Context, Outcome, answer_of, follow_up, majority
+
+
+async def self_refine(ctx: Context, settings: SelfRefineSettings) -> Outcome:
+    """Answer; then up to `rounds` times: critique the answer, stop if it says it is correct, else refine it."""
+    prompt = ctx.prompt()
+    completion = await ctx.model.generate(prompt, ctx.params())
+    answer, finish = completion.text, completion.finish_reason
+    rounds = []
+    stopped_early = False
+    for round_index in range(settings.rounds):
+        critique_prompt = follow_up(prompt, ("assistant", answer), ("user", settings.feedback_prompt))
+        feedback = (await ctx.model.generate(
+            critique_prompt, ctx.params(tokens_to_generate=settings.feedback_tokens, index=0)
+        )).text
+        if settings.correct_phrase.lower() in feedback.lower():
+            rounds.append({"feedback": feedback, "correct": True})
+            stopped_early = True
+            break
+        refine_prompt = follow_up(critique_prompt, ("assistant", feedback), ("user", settings.refine_prompt))
+        refined = await ctx.model.generate(refine_prompt, ctx.params(index=round_index + 1))
+        rounds.append({"feedback": feedback, "correct": False, "refined": refined.text})
+        answer, finish = refined.text, refined.finish_reason
+    return Outcome(answer, {"initial": completion.text, "rounds": rounds, "stopped_early": stopped_early}, finish)
+
+
+async def revision(ctx: Context, settings: RevisionSettings) -> Outcome:
+    """`rounds` attempts, each after seeing the earlier ones; final = the last; the majority is reported too."""
+    prompt = ctx.prompt()
+    attempts: list[str] = []
+    finish = None
+    for round_index in range(settings.rounds):
+        if attempts:
+            shown = "\n".join(f"Attempt {i + 1}:\n{text}\n" for i, text in enumerate(attempts))
+            request = follow_up(prompt, ("user", settings.revise_prompt.format(attempts=shown)))
+        else:
+            request = prompt
+        completion = await ctx.model.generate(request, ctx.params(index=round_index))
+        attempts.append(completion.text)
+        finish = completion.finish_reason
+    answers = [answer_of(text, settings.extraction) for text in attempts]
+    winner, votes = majority(answers)
+    trajectory = {"rounds": [{"generation": t, "predicted_answer": a} for t, a in zip(attempts, answers)],
+                  "majority_answer": winner, "majority_votes": votes}
+    return Outcome(attempts[-1], trajectory, finish)
