@@ -37,12 +37,14 @@ def group_by_extraction(files: list[Path], benchmark_extraction: Lookup, benchma
 
 
 def _from_records(path: Path) -> str:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
+    """`code` when the first record carries `test_code`; `boxed` otherwise, and for a first line that is not valid
+    UTF-8 JSON: the grader then reads the file and reports that line with its number."""
+    with open(path, "rb") as handle:
+        for raw in handle:
+            if raw.strip():
                 try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    return "boxed"  # the grader reports the bad line with its number
+                    record = json.loads(raw.decode("utf-8"))
+                except (UnicodeDecodeError, json.JSONDecodeError):
+                    return "boxed"
                 return CODE_EXTRACTION if isinstance(record, dict) and "test_code" in record else "boxed"
     return "boxed"
