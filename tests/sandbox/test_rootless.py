@@ -109,11 +109,17 @@ def live_processes_of(uid: int) -> list[str]:
 
 def test_service_refuses_with_the_kernel_setting_that_forbids_user_namespaces(monkeypatch: pytest.MonkeyPatch) -> None:
     """What a user sees on a kernel without unprivileged user namespaces (the setting is faked: it is global)."""
-    from nskit.sandbox import bwrap, server
+    from typer.testing import CliRunner
+
+    from nskit.cli.app import app
+    from nskit.sandbox import server
 
     monkeypatch.setattr(server, "is_rootless", lambda: True)
     monkeypatch.setattr(server, "user_namespace_problem", lambda: "user.max_user_namespaces is 0")
-    assert server.main(["--port", "0"]) == 2
+    result = CliRunner().invoke(app, ["sandbox", "--port", "0"])
+    assert result.exit_code == 2, result.output
+    assert "this kernel forbids them: user.max_user_namespaces is 0" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_user_namespace_problem_reads_the_kernel_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
