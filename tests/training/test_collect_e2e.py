@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from nskit.records import iter_jsonl, write_jsonl
 from tests.faults.proxy import FaultProxy
@@ -116,24 +117,32 @@ def test_tir_trajectories_collect_tool_turns(tmp_path: Path, vllm_server: str) -
         pytest.skip("bubblewrap (bwrap) is not installed; run .ci/install_sandbox.sh")
     from nskit.sandbox import SandboxProcess
 
-    problems = tmp_path / "problems.jsonl"
+    problems, output = tmp_path / "problems.jsonl", tmp_path / "tir" / "output.jsonl"
     write_jsonl(problems, [{"id": f"p{i}", "problem": f"What is {i} + {i + 1}?", "expected_answer": str(2 * i + 1)}
                            for i in range(8)])
-    # Three sampled seeds: which of the small model's answers both run code and come out right depends on the batch
-    # it lands in, and one greedy pass over 8 problems sometimes has none (seen in CI: 7 wrong, 1 truncated).
-    outputs = [tmp_path / "tir" / f"output-rs{seed}.jsonl" for seed in range(3)]
+    # Few-shot examples of the same shape as the problems: with the generic TIR examples the 135M model rarely
+    # both runs code and answers right (seen in CI: 0 of 24 sampled solutions), and this test is about the format.
+    prompt = tmp_path / "tir-sums.yaml"
+    prompt.write_text(yaml.safe_dump({
+        "system": "", "example_separator": "\n\n",
+        "user": "Solve the problem with Python, like the examples, and put the answer in \\boxed{{}}.\n\n"
+                "{examples}Problem:\n{problem}\n\nSolution (start with ```python):",
+        "few_shot_examples": [
+            {"problem": f"What is {a} + {b}?",
+             "solution": f"```python\nprint({a} + {b})\n```\n```output\n{a + b}\n```\nThe answer is \\boxed{{{a + b}}}."}
+            for a, b in ((12, 30), (7, 15), (21, 4))
+        ],
+    }))
     with SandboxProcess(args=["--workers", "2", "--max-sessions", "8"], log_path=str(tmp_path / "sandbox.log")) as box:
-        for seed, output in enumerate(outputs):
-            run = ns("generate", "--input_file", str(problems), "--output_file", str(output), "--server_address",
-                     vllm_server, "++code_execution=true", f"++sandbox_address={box.base_url}",
-                     "++inference.tokens_to_generate=160", "++inference.temperature=0.7",
-                     f"++inference.random_seed={seed}")
-            assert run.returncode == 0, run.stderr
-    assert ns("grade", "--input_files", str(tmp_path / "tir" / "output-rs*.jsonl")).returncode == 0
+        run = ns("generate", "--input_file", str(problems), "--output_file", str(output), "--server_address",
+                 vllm_server, "++code_execution=true", f"++sandbox_address={box.base_url}",
+                 f"++prompt_config={prompt}", "++inference.tokens_to_generate=160")
+    assert run.returncode == 0, run.stderr
+    assert ns("grade", "--input_files", str(output)).returncode == 0
     sft = tmp_path / "sft.jsonl"
-    collected = ns("collect", *map(str, outputs), "--output_file", str(sft), "--prompt_config", "tir/math")
+    collected = ns("collect", str(output), "--output_file", str(sft), "--prompt_config", str(prompt))
     assert collected.returncode == 0, collected.stderr
-    check_collected(sft, 24, 8)
+    check_collected(sft, 8, 8)
     lines = list(iter_jsonl(sft))
     with_tools = [line for line in lines if any(m["role"] == "tool" for m in line["messages"])]
     assert with_tools, f"no kept solution ran code: {collected.stdout}"
