@@ -7,7 +7,6 @@ else `boxed`. The caller looks benchmarks up (`benchmark_extraction`): the catal
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,14 +36,9 @@ def group_by_extraction(files: list[Path], benchmark_extraction: Lookup, benchma
 
 
 def _from_records(path: Path) -> str:
-    """`code` when the first record carries `test_code`; `boxed` otherwise, and for a first line that is not valid
-    UTF-8 JSON: the grader then reads the file and reports that line with its number."""
-    with open(path, "rb") as handle:
-        for raw in handle:
-            if raw.strip():
-                try:
-                    record = json.loads(raw.decode("utf-8"))
-                except (UnicodeDecodeError, json.JSONDecodeError):
-                    return "boxed"
-                return CODE_EXTRACTION if isinstance(record, dict) and "test_code" in record else "boxed"
-    return "boxed"
+    """`code` when the first record carries `test_code`, else `boxed`. A first line that is not a record raises
+    `RecordFileError` naming the file and line, before any file is graded."""
+    from nskit.records import iter_jsonl
+
+    first = next(iter_jsonl(path), None)
+    return CODE_EXTRACTION if first is not None and "test_code" in first else "boxed"
