@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         ] = "symbolic_correct",
     ) -> None:
         """Write the ids a run got wrong (e.g. greedily), to evaluate strategies only on those problems."""
-        from nskit.scaling.problems import write_failed_ids
+        from nskit.metrics.failed_ids import write_failed_ids
 
         count = write_failed_ids(input_file, output_file, correct_field)
         typer.echo(f"wrote {count} failed id(s) to {output_file}")

@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
         from nskit.metrics.discovery import results_root
         from nskit.metrics.render import format_tables
         from nskit.records import RecordFileError, atomic_write_text
-        from nskit.scaling.report import GREEDY, format_rows, save_budget_plot, strategy_rows
+        from nskit.metrics.strategies import GREEDY, format_rows, save_budget_plot, strategy_rows
 
         if majority not in MAJORITY_MODES:
             raise typer.BadParameter(f"--majority must be one of {', '.join(MAJORITY_MODES)}, got {majority!r}")

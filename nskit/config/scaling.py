@@ -16,7 +16,7 @@ class _Settings(BaseModel):
 
 
 SCORERS = ("confidence", "self_verify", "reward_model")
-"""Scorer names (nskit/scaling/scorers.py has one entry per name)."""
+"""Scorer names (nskit/generation/scaling/scorers.py has one entry per name)."""
 
 Scorer = Literal["confidence", "self_verify", "reward_model"]
 

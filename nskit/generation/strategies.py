@@ -32,8 +32,8 @@ class StrategyEntry:
 
 
 def open_scaling(settings: GenerationConfig) -> AbstractAsyncContextManager[Strategy]:
-    """`++strategy=NAME` (nskit/scaling): imported only when chosen."""
-    from nskit.scaling import open_scaling as open_chosen
+    """`++strategy=NAME` (nskit/generation/scaling): imported only when chosen."""
+    from nskit.generation.scaling import open_scaling as open_chosen
 
     return open_chosen(settings)
 

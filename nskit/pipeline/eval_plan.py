@@ -164,7 +164,7 @@ def sandbox_request(settings: GenerationConfig) -> SandboxRequest | None:
     """The sandbox the generation steps need: one with `++code_execution=true` or a strategy that runs programs
     (`++strategy=plan2code`), unless `++sandbox_address` names a running one. Sessions: one per solution in flight,
     capped at MAX_SANDBOX_SESSIONS."""
-    from nskit.scaling.registry import needs_sandbox
+    from nskit.generation.scaling.registry import needs_sandbox
 
     if not (settings.code_execution or needs_sandbox(settings)) or settings.sandbox_address:
         return None

@@ -36,6 +36,14 @@ FINISHED_THINKING = "finished_thinking"
 NUM_REASONING_TOKENS = "num_reasoning_tokens"
 NUM_ANSWER_TOKENS = "num_answer_tokens"
 
+# -- test-time scaling (`++strategy=NAME`)
+STRATEGY = "strategy"
+"""The strategy's name, on each record it wrote."""
+TRAJECTORY = "trajectory"
+"""Everything the strategy did (candidates, scores, critiques, rounds, beam steps), under one field."""
+NUM_REQUESTS = "num_requests"
+"""Model requests one problem took (all calls of its strategy, scorers' included)."""
+
 # -- metrics inputs written by other tools (NeMo-Skills): a reward model's score, the metrics subset
 REWARD_MODEL_SCORE = "reward_model_score"
 SUBSET_FOR_METRICS = "subset_for_metrics"

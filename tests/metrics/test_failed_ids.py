@@ -12,8 +12,8 @@ from nskit.errors import UserError
 from nskit.generation.command import problem_id_set
 from nskit.generation.jobs import GenerationJob
 from nskit.prompt.render import load_prompt_config
-from nskit.scaling.problems import failed_ids
-from nskit.scaling.report import format_rows, save_budget_plot, strategy_rows
+from nskit.metrics.failed_ids import failed_ids
+from nskit.metrics.strategies import format_rows, save_budget_plot, strategy_rows
 from tests.helpers import ns
 
 

@@ -10,8 +10,8 @@ from nskit.config.generation import GenerationConfig, InferenceConfig
 from nskit.generation.client import Completion
 from nskit.generation.jobs import GenerationJob
 from nskit.prompt.render import Prompt, load_prompt_config
-from nskit.scaling.context import Budgeted, Context
-from nskit.scaling.registry import Services
+from nskit.generation.scaling.context import Budgeted, Context
+from nskit.generation.scaling.registry import Services
 
 
 def last_user(prompt: Prompt) -> str:

@@ -7,8 +7,8 @@ from typing import Any
 
 from nskit.config.scaling import BestOfNSettings, SelfConsistencySettings
 from nskit.generation.client import Completion
-from nskit.scaling.context import Context, Outcome, answer_of, majority
-from nskit.scaling.scorers import Candidate
+from nskit.generation.scaling.context import Context, Outcome, answer_of, majority
+from nskit.generation.scaling.scorers import Candidate
 
 
 async def sample(ctx: Context, n: int, temperature: float, logprobs: bool = False) -> list[Completion]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from nskit.errors import UserError
 from nskit.generation.errors import MalformedResponse, RequestFailed
-from nskit.scaling.context import Context, follow_up, mean_logprob
+from nskit.generation.scaling.context import Context, follow_up, mean_logprob
 
 VERIFY_QUESTION = "Is the solution above correct? Answer with Yes or No only."
 REWARD_TEMPLATE = "Problem: {problem}\nSolution: {solution}\nIs the solution correct?"

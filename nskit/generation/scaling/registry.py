@@ -18,12 +18,12 @@ from nskit.config.scaling import PROGRAM_STRATEGIES
 from nskit.errors import UserError
 from nskit.generation.jobs import GenerationJob
 from nskit.records import schema
-from nskit.scaling.beam import beam_search
-from nskit.scaling.context import STRATEGY, TRAJECTORY, Budgeted, Context, Generator, Outcome
-from nskit.scaling.programs import model_selection, plan2code
-from nskit.scaling.refine import revision, self_refine
-from nskit.scaling.sampling import best_of_n, self_consistency
-from nskit.scaling.scorers import Scorer, make_scorer
+from nskit.generation.scaling.beam import beam_search
+from nskit.generation.scaling.context import Budgeted, Context, Generator, Outcome
+from nskit.generation.scaling.programs import model_selection, plan2code
+from nskit.generation.scaling.refine import revision, self_refine
+from nskit.generation.scaling.sampling import best_of_n, self_consistency
+from nskit.generation.scaling.scorers import Scorer, make_scorer
 
 StrategyFn = Callable[[Context, Any], Awaitable[Outcome]]
 
@@ -72,8 +72,8 @@ async def solve(name: str, services: Services, client: Generator, job: Generatio
     model = Budgeted(client)
     ctx = Context(model, job, settings, record, services)
     outcome = await SCALING_STRATEGIES[name](ctx, getattr(settings, name))
-    return {schema.GENERATION: outcome.generation, schema.FINISH_REASON: outcome.finish_reason, STRATEGY: name,
-            TRAJECTORY: outcome.trajectory, **model.spent()}
+    return {schema.GENERATION: outcome.generation, schema.FINISH_REASON: outcome.finish_reason, schema.STRATEGY: name,
+            schema.TRAJECTORY: outcome.trajectory, **model.spent()}
 
 
 @asynccontextmanager

@@ -16,7 +16,6 @@ from typing import Any
 from nskit.errors import UserError
 from nskit.records import atomic_write_bytes, iter_numbered, schema
 from nskit.records.layout import partial_path
-from nskit.scaling.context import NUM_REQUESTS, STRATEGY
 
 GREEDY = "greedy"
 
@@ -57,11 +56,11 @@ def read_row(path: Path, root: Path) -> StrategyRow | None:
     strategies, correct, graded, requests, generated, inputs, count = set(), 0, 0, 0, 0, 0, 0
     for _, record in iter_numbered(path):
         count += 1
-        strategies.add(record.get(STRATEGY, GREEDY))
+        strategies.add(record.get(schema.STRATEGY, GREEDY))
         if schema.SYMBOLIC_CORRECT in record:
             graded += 1
             correct += bool(record[schema.SYMBOLIC_CORRECT])
-        requests += record.get(NUM_REQUESTS, 1)
+        requests += record.get(schema.NUM_REQUESTS, 1)
         generated += record.get(schema.NUM_GENERATED_TOKENS) or 0
         inputs += record.get(schema.NUM_INPUT_TOKENS) or 0
     if not count:

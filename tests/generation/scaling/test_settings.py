@@ -7,7 +7,7 @@ import pytest
 from nskit.config.generation import GenerationConfig, record_settings
 from nskit.config.overrides import OverrideError, build_config, parse_overrides
 from nskit.config.scaling import SCALING_SETTINGS
-from nskit.scaling import SCALING_STRATEGIES
+from nskit.generation.scaling import SCALING_STRATEGIES
 
 
 def test_every_strategy_has_settings_and_a_function() -> None:

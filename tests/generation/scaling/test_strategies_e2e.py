@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nskit.records import iter_jsonl
-from nskit.scaling.report import plot_series, strategy_rows
+from nskit.metrics.strategies import plot_series, strategy_rows
 from tests.faults.helpers import finished_records
 from tests.helpers import ns, ns_background, wait_for
 

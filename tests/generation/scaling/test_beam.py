@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from nskit.config.scaling import BeamSearchSettings
-from nskit.scaling.beam import Beam, beam_search, keep_best
-from nskit.scaling.scorers import Scorer
-from tests.scaling.scripted import ScriptedModel, make_context
+from nskit.generation.scaling.beam import Beam, beam_search, keep_best
+from nskit.generation.scaling.scorers import Scorer
+from tests.generation.scaling.scripted import ScriptedModel, make_context
 
 
 class LengthScorer(Scorer):

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nskit.config.scaling import BeamSearchSettings
-from nskit.scaling.context import Context, Outcome, continued
-from nskit.scaling.scorers import Candidate
+from nskit.generation.scaling.context import Context, Outcome, continued
+from nskit.generation.scaling.scorers import Candidate
 
 
 @dataclass

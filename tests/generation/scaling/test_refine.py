@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from nskit.config.scaling import RevisionSettings, SelfRefineSettings
-from nskit.scaling.refine import revision, self_refine
-from tests.scaling.scripted import ScriptedModel, last_user, make_context
+from nskit.generation.scaling.refine import revision, self_refine
+from tests.generation.scaling.scripted import ScriptedModel, last_user, make_context
 
 
 def test_self_refine_stops_when_the_feedback_says_correct() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nskit.config.scaling import RevisionSettings, SelfRefineSettings
-from nskit.scaling.context import Context, Outcome, answer_of, follow_up, majority
+from nskit.generation.scaling.context import Context, Outcome, answer_of, follow_up, majority
 
 
 async def self_refine(ctx: Context, settings: SelfRefineSettings) -> Outcome:

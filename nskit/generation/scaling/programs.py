@@ -13,7 +13,7 @@ from typing import Any
 
 from nskit.config.scaling import ModelSelectionSettings, Plan2CodeSettings
 from nskit.prompt.render import Prompt
-from nskit.scaling.context import Context, Outcome, answer_of, majority
+from nskit.generation.scaling.context import Context, Outcome, answer_of, majority
 
 PAL_PROMPT = ("Write a Python program that solves the problem below and prints only the final answer. "
               "Put the program in one ```python code block.\n\nProblem: {problem}")

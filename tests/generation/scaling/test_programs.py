@@ -6,8 +6,8 @@ import asyncio
 
 from nskit.config.scaling import ModelSelectionSettings, Plan2CodeSettings
 from nskit.sandbox.result import ExecutionResult
-from nskit.scaling.programs import PLAN_PROMPT, code_of, model_selection, plan2code
-from tests.scaling.scripted import ScriptedModel, last_user, make_context
+from nskit.generation.scaling.programs import PLAN_PROMPT, code_of, model_selection, plan2code
+from tests.generation.scaling.scripted import ScriptedModel, last_user, make_context
 
 
 class ScriptedSandbox:

@@ -6,9 +6,9 @@ import asyncio
 import math
 
 from nskit.config.scaling import BestOfNSettings, SelfConsistencySettings
-from nskit.scaling.sampling import best_of_n, self_consistency
-from nskit.scaling.scorers import Candidate, Confidence, SelfVerify, p_yes
-from tests.scaling.scripted import ScriptedModel, last_user, make_context
+from nskit.generation.scaling.sampling import best_of_n, self_consistency
+from nskit.generation.scaling.scorers import Candidate, Confidence, SelfVerify, p_yes
+from tests.generation.scaling.scripted import ScriptedModel, last_user, make_context
 
 
 def _by_seed(texts: list[str], logprob: list[float] | None = None):

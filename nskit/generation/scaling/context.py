@@ -18,12 +18,6 @@ from nskit.grading.extraction import extract_answer
 from nskit.prompt.render import Prompt, build_prompt
 from nskit.records import schema
 
-NUM_REQUESTS = "num_requests"
-"""Model requests one problem took (all calls of its strategy, scorers' included)."""
-STRATEGY = "strategy"
-"""The strategy's name, on each record it wrote."""
-TRAJECTORY = "trajectory"
-"""Everything the strategy did (candidates, scores, critiques, rounds, beam steps), under one field."""
 
 
 
@@ -56,7 +50,7 @@ class Budgeted:
 
     def spent(self) -> dict[str, int]:
         """The budget fields of the record."""
-        return {NUM_REQUESTS: self.requests, schema.NUM_GENERATED_TOKENS: self.generated_tokens,
+        return {schema.NUM_REQUESTS: self.requests, schema.NUM_GENERATED_TOKENS: self.generated_tokens,
                 schema.NUM_INPUT_TOKENS: self.input_tokens}
 
 

@@ -1,7 +1,0 @@
-"""Test-time scaling strategies (`++strategy=NAME`): best-of-N, self-consistency, self-refine, revision, beam search,
-model selection and plan-to-code, with scorers and per-problem compute accounting (docs/strategies.md)."""
-
-from nskit.scaling.context import NUM_REQUESTS, STRATEGY, TRAJECTORY
-from nskit.scaling.registry import SCALING_STRATEGIES, open_scaling
-
-__all__ = ["NUM_REQUESTS", "SCALING_STRATEGIES", "STRATEGY", "TRAJECTORY", "open_scaling"]
