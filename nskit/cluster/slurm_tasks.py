@@ -84,30 +84,32 @@ def serve_until_exit(server: ServerProcess, what: str) -> None:
 
 def serve_multinode(request: ServerRequest, rank: int, port: int) -> int:
     """One server over the job's nodes through Ray: rank 0 starts the head, waits for every node, then serves;
-    the other ranks join the head and stay until the job ends. Ray is stopped on every node on the way out."""
-    import subprocess
-
+    the other ranks join the head and stay until the job ends. Each rank stops its own Ray node on the way out."""
+    from nskit.proc.group import start_in_group, stop_group
     from nskit.servers import ray_cluster
     from nskit.servers.launch import launch_server
 
     job = current_job_id()
     address = ray_cluster.head_address(ray_cluster.head_node(os.environ["SLURM_JOB_NODELIST"]),
                                        ray_cluster.ray_port(job))
-    gpus = request.gpus
+    ray = ray_cluster.ray_executable()
+    if rank != 0:
+        print(f"server rank {rank}: joining the Ray cluster at {address}", flush=True)
+        node = start_in_group(ray_cluster.join_command(address, request.gpus, ray))
+        try:
+            return node.wait()
+        finally:
+            stop_group(node, grace=30)
+    head = start_in_group(ray_cluster.start_head_command(ray_cluster.ray_port(job), request.gpus, ray))
     try:
-        if rank != 0:
-            print(f"server rank {rank}: joining the Ray cluster at {address}", flush=True)
-            return subprocess.run(ray_cluster.join_command(address, gpus), check=False).returncode
-        subprocess.run(ray_cluster.start_head_command(ray_cluster.ray_port(job), gpus), check=True)
-        nodes = request.nodes
-        ray_cluster.wait_for_nodes(address, nodes, request.health_timeout)
-        print(f"Ray cluster at {address}: {nodes} nodes joined; starting the server", flush=True)
+        ray_cluster.wait_for_nodes(address, request.nodes, request.health_timeout, head=head)
+        print(f"Ray cluster at {address}: {request.nodes} nodes joined; starting the server", flush=True)
         server = launch_server(request, log_dir() / f"server-{job}.log", port=port,
                                base_env={"RAY_ADDRESS": address})
         serve_until_exit(server, "server")
         return 1
     finally:
-        subprocess.run(ray_cluster.STOP_COMMAND, check=False)
+        stop_group(head, grace=30)
 
 
 def serve_replica(request: ServerRequest, index: int) -> int:

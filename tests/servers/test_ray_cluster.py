@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from nskit.servers import LaunchSpec, get_server_type
-from nskit.servers.ray_cluster import STOP_COMMAND, join_command, ray_port, start_head_command
+from nskit.servers.ray_cluster import join_command, ray_executable, ray_port, start_head_command
 
 
 def test_ray_commands_and_port() -> None:
     assert start_head_command(61234, 8) == ["ray", "start", "--head", "--port=61234", "--include-dashboard=false",
-                                            "--disable-usage-stats", "--num-gpus=8"]
-    assert join_command("10.0.0.1:61234", None) == ["ray", "start", "--address=10.0.0.1:61234", "--block",
-                                                    "--disable-usage-stats"]
-    assert STOP_COMMAND == ["ray", "stop", "--force"]
+                                            "--block", "--disable-usage-stats", "--num-gpus=8"]
+    assert join_command("10.0.0.1:61234", None, "/venv/bin/ray") == [
+        "/venv/bin/ray", "start", "--address=10.0.0.1:61234", "--block", "--disable-usage-stats"]
+    assert ray_executable("/nowhere/bin/python") == "ray"
     assert ray_port("1234") == 61234 and ray_port("6234_3") == 61234 and 60000 <= ray_port("99999") < 65000
 
 
