@@ -65,12 +65,12 @@ def two_nodes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def ray_processes(port: int) -> list[str]:
-    """Ray daemons (GCS, raylets) of the cluster whose GCS listens on `port`, zombies aside."""
+    """Ray daemons (GCS, raylets, their agents) of the cluster whose GCS listens on `port`, zombies aside."""
+    mine = re.compile(rf"(--gcs_server_port=|--gcs-address=[\d.]+:){port}\b")  # the GCS, the raylets
     found = []
     for proc in psutil.process_iter(["pid", "cmdline", "status"]):
         cmdline = " ".join(proc.info["cmdline"] or [])
-        if proc.info["status"] != psutil.STATUS_ZOMBIE and f":{port}" in cmdline and (
-                "gcs_server" in cmdline or "raylet" in cmdline):
+        if proc.info["status"] != psutil.STATUS_ZOMBIE and mine.search(cmdline):
             found.append(f"{proc.info['pid']}: {cmdline[:160]}")
     return found
 
