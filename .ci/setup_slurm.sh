@@ -11,7 +11,8 @@ conf_dir=/etc/slurm
 log_dir=/var/log/slurm
 
 die() { echo "setup_slurm: $*" >&2; for f in "$log_dir"/*.log; do [[ -f "$f" ]] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }; done; exit 1; }
-running() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# shellcheck source=.ci/slurm_helpers.sh
+source "$(dirname "${BASH_SOURCE[0]}")/slurm_helpers.sh"
 
 if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null || ! command -v slurmdbd >/dev/null \
    || ! command -v mariadbd >/dev/null; then
@@ -85,12 +86,6 @@ LogFile=${log_dir}/slurmdbd.log
 EOF
 chown slurm:slurm "$conf_dir/slurmdbd.conf"
 chmod 0600 "$conf_dir/slurmdbd.conf"
-
-wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
-  local seconds="$1" what="$2"; shift 2
-  for _ in $(seq "$seconds"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
-  die "$what did not come up within ${seconds}s"
-}
 
 # munge
 [[ -f /etc/munge/munge.key ]] || { mungekey --create >/dev/null 2>&1 || create-munge-key -f; chown munge:munge /etc/munge/munge.key; }

@@ -17,12 +17,8 @@ node_ports=(6831 6832)
 nodes=(vm1 vm2)
 
 die() { echo "setup_slurm_two_nodes: $*" >&2; for f in "$log_dir"/*-two*.log; do [[ -f "$f" ]] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }; done; exit 1; }
-running() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
-wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
-  local seconds="$1" what="$2"; shift 2
-  for _ in $(seq "$seconds"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
-  die "$what did not come up within ${seconds}s"
-}
+# shellcheck source=.ci/slurm_helpers.sh
+source "$here/slurm_helpers.sh"
 
 # munge, MariaDB and slurmdbd come from the one-node setup (idempotent: a no-op when they are up).
 bash "$here/setup_slurm.sh" >/dev/null
@@ -87,27 +83,11 @@ for node in "${nodes[@]}"; do
 done
 wait_for 30 "accounting (sacct, cluster nskit2)" sacct -n -X -S now-1minutes
 
+# The one-node cluster's test config (same account, partition, variables and server flags) with its own job_dir.
 mkdir -p "$(dirname "$ci_config")"
 echo "$SLURM_CONF" > "$(dirname "$ci_config")/slurm_conf"
-cat > "$ci_config" <<EOF
-# Written by nskit .ci/setup_slurm_two_nodes.sh: the two-node cluster (vm1, vm2) on this machine.
-# Submit with SLURM_CONF=$SLURM_CONF in the environment.
-executor: slurm
-account: nskit-ci
-partition: debug
-job_dir: $(dirname "$ci_config")/jobs
-cpus_per_task: 1
-gpus_per_node: 0
-timeouts:
-  debug: "00:30:00"
-env_vars:
-  - HF_HUB_OFFLINE=1
-  - TOKENIZERS_PARALLELISM=false
-  - VLLM_CPU_KVCACHE_SPACE=1
-servers:
-  vllm:
-    args: [--enforce-eager, --max-model-len, "2048"]
-    health_timeout: 600
-EOF
+sed -e "1s|.*|# Written by nskit .ci/setup_slurm_two_nodes.sh: the two-node cluster (vm1, vm2); submit with SLURM_CONF=$SLURM_CONF|" \
+    -e "s|^job_dir: .*|job_dir: $(dirname "$ci_config")/jobs|" "${NSKIT_SLURM_CONFIG:-/tmp/nskit-slurm/slurm-ci.yaml}" \
+    > "$ci_config"
 echo "setup_slurm_two_nodes: cluster up: $(sinfo -h -N -o '%N %T' | tr '\n' ' ')"
 echo "setup_slurm_two_nodes: export SLURM_CONF=$SLURM_CONF; test cluster config: $ci_config"
