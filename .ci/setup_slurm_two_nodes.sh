@@ -31,6 +31,7 @@ mkdir -p "$conf_dir" "$log_dir" /var/spool/slurmctld-two /run/slurm
 chown slurm:slurm /var/spool/slurmctld-two /run/slurm
 for node in "${nodes[@]}"; do mkdir -p "/var/spool/slurmd-two-$node"; done
 
+# The scheduling and accounting keys are the one-node cluster's (no cgroups, slurmdbd, backfill every second, ...).
 tmp="$(mktemp)"
 cat > "$tmp" <<EOF
 # Written by nskit .ci/setup_slurm_two_nodes.sh: two virtual nodes on 127.0.0.1 beside the one-node cluster.
@@ -45,19 +46,7 @@ SlurmctldPidFile=/run/slurm/slurmctld-two.pid
 SlurmdPidFile=/run/slurmd-two-%n.pid
 SlurmctldLogFile=${log_dir}/slurmctld-two.log
 SlurmdLogFile=${log_dir}/slurmd-two-%n.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-ReturnToService=2
-MpiDefault=none
-DependencyParameters=kill_invalid_depend
-SchedulerParameters=bf_interval=1
-AccountingStorageType=accounting_storage/slurmdbd
-AccountingStorageHost=127.0.0.1
-JobCompType=jobcomp/none
-MinJobAge=300
+$(sed -n '/^ProctrackType=/,/^MinJobAge=/p' /etc/slurm/slurm.conf)
 NodeName=${nodes[0]} NodeHostname=${host} NodeAddr=127.0.0.1 Port=${node_ports[0]} CPUs=${cpus} RealMemory=${mem} State=UNKNOWN
 NodeName=${nodes[1]} NodeHostname=${host} NodeAddr=127.0.0.1 Port=${node_ports[1]} CPUs=${cpus} RealMemory=${mem} State=UNKNOWN
 PartitionName=debug Nodes=${nodes[0]},${nodes[1]} Default=YES MaxTime=INFINITE State=UP
