@@ -52,6 +52,8 @@ class EvalRequest:
     """Serve this model for the `reward_model` scorer (`--reward_model`), beside the policy server."""
     reward_server_type: str = "vllm"
     reward_server_args: list[str] = field(default_factory=list)
+    reward_server_gpus: int | None = None
+    """GPUs of the reward server (on Slurm: added to the generation job's; default one when the nodes have GPUs)."""
     reward_server_address: str | None = None
     """A reward server that already runs: passed to the generation steps as `++reward_server_address`."""
     split: str | None = None
@@ -98,7 +100,7 @@ def build_eval_plan(request: EvalRequest) -> Plan:
     reward_server = None
     if request.reward_model and not request.reward_server_address:
         reward_server = server_request(request.reward_server_type, request.reward_model, request.cluster,
-                                       extra_args=request.reward_server_args)
+                                       gpus=request.reward_server_gpus, extra_args=request.reward_server_args)
     generate_names = []
     for index, group in enumerate(split_evenly(chunks, request.num_jobs)):
         generate_names.append(name := f"generate-{index}" if len(chunks) > 1 and request.num_jobs != 1 else "generate")
