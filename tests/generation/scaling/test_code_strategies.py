@@ -180,3 +180,35 @@ def test_eval_refuses_before_running_and_starts_a_sandbox_for_code_votes(tmp_pat
     assert plan.returncode == 0, plan.stderr
     assert "  sandbox: max_sessions=" in plan.stdout
     assert "generate [needs sandbox]" in plan.stdout
+
+
+@pytest.mark.vllm
+@pytest.mark.sandbox
+def test_best_of_n_with_the_tests_scorer_on_mbpp(tmp_path, vllm_server: str, mirror_dir) -> None:
+    """`ns eval --benchmarks=mbpp:0 ++strategy=best_of_n ++best_of_n.scorer=tests`: the plan starts the sandbox for
+    the generation (the visible tests) and the grading (the judge); records carry the trajectory and `passed`."""
+    import json
+
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap (bwrap) is not installed")
+    out = tmp_path / "out"
+    result = ns("eval", "--benchmarks=mbpp:0", "--output_dir", str(out), "--data_dir", str(tmp_path / "data"),
+                "--mirror", str(mirror_dir), "--server_type", "openai", "--server_address", vllm_server,
+                "++strategy=best_of_n", "++best_of_n.scorer=tests", "++best_of_n.n=2", "++max_samples=2",
+                "++inference.tokens_to_generate=128")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    records = [json.loads(line) for line in (out / "eval-results" / "mbpp" / "output.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in records] == ["mbpp-11", "mbpp-12"]
+    for record in records:
+        trajectory = record["trajectory"]
+        assert record["strategy"] == "best_of_n" and trajectory["scorer"] == "tests" and record["num_requests"] == 2
+        for candidate in trajectory["candidates"]:
+            vector = candidate["visible_tests"]
+            assert vector is None or (len(vector) == 3 and set(vector) <= {"P", "F"})  # MBPP shows 3 asserts
+            assert candidate["score"] == (vector.count("P") / 3 if vector else 0.0)
+        best = trajectory["candidates"][trajectory["best"]]
+        assert best["score"] == max(c["score"] for c in trajectory["candidates"])
+        assert record["generation"] == best["generation"]
+        assert isinstance(record["passed"], bool) and record["status"] in {"passed", "failed", "timeout", "error",
+                                                                          "no_code"}
+    assert "mbpp       best_of_n" in result.stdout  # the strategy row, with its accuracy from `passed`
