@@ -117,3 +117,14 @@ def test_best_of_n_with_the_reward_model_on_slurm(
         assert len(scores) == 2 and all(0.0 <= s <= 1.0 for s in scores)
         assert scores[record["trajectory"]["best"]] == max(scores)
     assert queued("rmslurm") == []
+
+
+def test_the_reward_server_takes_the_gpus_after_the_policy_servers() -> None:
+    from nskit.errors import UserError
+    from nskit.servers.replicas import gpu_slice, replica_gpus
+
+    assert gpu_slice(4, 2, visible="10,11,12,13,14,15") == {"CUDA_VISIBLE_DEVICES": "14,15"}
+    assert gpu_slice(0, None, visible="0,1") == {}
+    assert replica_gpus(1, 2, visible="0,1,2,3") == {"CUDA_VISIBLE_DEVICES": "2,3"}  # replicas: unchanged
+    with pytest.raises(UserError, match="the reward server needs GPUs 4-5 but only 4 are visible"):
+        gpu_slice(4, 2, visible="0,1,2,3")
