@@ -197,7 +197,7 @@ def step_job(step: Step, plan: Plan, cluster: ClusterConfig, partition: str | No
     reward = service_request(step.needs_reward_server, plan.reward_server, step, "a reward server")
     if reward is not None and reward.gpus is None and cluster.gpus_per_node:
         reward = replace(reward, gpus=1)  # --reward_server_gpus not given: one GPU of the node
-    reward_gpus = reward.gpus or 0 if reward is not None else 0
+    reward_gpus = (reward.gpus or 0) if reward is not None else 0
     tasks: list[Task] = []
     if server is not None and server.gpus is None and cluster.gpus_per_node:
         # the server uses the GPUs its job asks for (shared by its replicas), less the reward server's

@@ -3,7 +3,8 @@
 of seed files (`metrics/reward.py`): candidate j of every record is the record of seed file j.
 
 A candidate needs its correctness (`symbolic_correct`, written by `ns grade`, or `passed` for code) and its
-`reward_model_score`; a file whose candidates carry no reward score gives no rows.
+`reward_model_score`; a file whose candidates carry no reward score, or no correctness at all (an ungraded file,
+or code, whose candidates the judge does not grade), gives no rows.
 """
 
 from __future__ import annotations
@@ -40,10 +41,14 @@ def _candidates(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def candidate_reward_rows(path: Path, majority: str = "class", max_seq_len: int | None = None) -> list[Row]:
-    """rm_best@k and rm_majority@k (k = 1..n) over the candidates of `path`; [] when they carry no reward score."""
+    """rm_best@k and rm_majority@k (k = 1..n) over the candidates of `path`; [] when they carry no reward score or
+    were not graded (code candidates: the judge grades only the final program)."""
     records = [record for _, record in iter_numbered(path)]
     files = candidate_files(records)
-    if not any(c.reward_model_score is not None for file in files for c in file):
+    candidates = [c for file in files for c in file]
+    if not any(c.reward_model_score is not None for c in candidates):
+        return []
+    if not any(c.symbolic_correct is not None or c.passed is not None for c in candidates):
         return []
     aggregator = SeedAggregator(max_seq_len, majority=majority)
     for j, file in enumerate(files):

@@ -57,3 +57,11 @@ def test_rm_best_and_rm_majority_over_graded_candidates(tmp_path: Path) -> None:
     assert metrics["rm_best@1"]["symbolic_correct"] == metrics["rm_majority@1"]["symbolic_correct"] == 100.0
     assert round(metrics["rm_best@2"]["symbolic_correct"], 2) == 66.67
     assert round(metrics["rm_majority@2"]["symbolic_correct"], 2) == 66.67
+
+
+def test_ungraded_candidates_give_no_reward_rows(tmp_path: Path) -> None:
+    from nskit.metrics.candidates import candidate_reward_rows
+
+    output = tmp_path / "output.jsonl"
+    output.write_text("".join(json.dumps(_record(i, e, c)) + "\n" for i, (e, c) in enumerate(PROBLEMS)))
+    assert candidate_reward_rows(output) == []  # not graded yet: no correctness to pick by reward
