@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Test-time scaling study (docs/strategies.md): every strategy at two budgets on the first N gsm8k problems with the
 # embedded model, all runs of a budget at once against one vLLM server, then one table and the budget plot.
-# Usage: bench/scaling_study.sh SERVER_URL REWARD_URL OUT_DIR [N]   (CONCURRENCY=requests in flight per run, default 8)
+# Usage: bench/scaling_study.sh SERVER_URL REWARD_URL OUT_DIR [N]   (CONCURRENCY=requests in flight per run, default 8;
+#   TOKENS=tokens per answer, default 128)
 # A run that finished is skipped on a second call (ns eval resumes), so a budget can be rerun alone.
 set -euo pipefail
-server=$1 reward=$2 out=$3 n=${4:-50} concurrency=${CONCURRENCY:-8}
+server=$1 reward=$2 out=$3 n=${4:-50} concurrency=${CONCURRENCY:-8} tokens=${TOKENS:-128}
 ns=(python -m nskit)
 common=(--benchmarks=gsm8k:0 --server_type openai --server_address "$server" --data_dir "$out/data"
-        "++max_samples=$n" "++inference.tokens_to_generate=128" "++max_concurrent_requests=$concurrency")
+        "++max_samples=$n" "++inference.tokens_to_generate=$tokens" "++max_concurrent_requests=$concurrency")
 mkdir -p "$out/small" "$out/large"
 "${ns[@]}" prepare_data gsm8k --data_dir "$out/data" >/dev/null
 pids=() labels=()
