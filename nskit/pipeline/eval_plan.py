@@ -166,7 +166,7 @@ def sandbox_request(settings: GenerationConfig) -> SandboxRequest | None:
     capped at MAX_SANDBOX_SESSIONS."""
     from nskit.generation.scaling.registry import needs_sandbox
 
-    if not (settings.code_execution or needs_sandbox(settings)) or settings.sandbox_address:
+    if not (settings.code.enabled or needs_sandbox(settings)) or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
 
