@@ -118,7 +118,9 @@ class GenerationConfig(Strict):
     error_budget: int = Field(
         20, ge=1, description="abort after this many consecutive requests fail for good (server clearly down)"
     )
-    code: CodeExecutionConfig = Field(default_factory=CodeExecutionConfig)
+    code: CodeExecutionConfig = Field(
+        default_factory=CodeExecutionConfig, description="code execution (tool-integrated reasoning): docs/code_execution.md"
+    )
     sandbox_address: str | None = Field(None, description="URL of the sandbox service (ns eval sets it)")
     strategy: str | None = Field(None, description="test-time scaling strategy (docs/strategies.md)")
     best_of_n: BestOfNSettings = Field(default_factory=BestOfNSettings)
