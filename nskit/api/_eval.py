@@ -42,6 +42,7 @@ def eval(  # noqa: A001 - the command's name, as NeMo-Skills' Python API spells 
     reward_server_type: str = "vllm",
     reward_server_args: str = "",
     reward_server_address: str | None = None,
+    reward_server_gpus: int | None = None,
     overrides: Sequence[str] = (),
 ) -> None:
     """Evaluate a model on benchmarks (`"gsm8k:4,math-500"`: greedy + 4 seeds, greedy only): generate, grade,
@@ -80,7 +81,7 @@ def eval(  # noqa: A001 - the command's name, as NeMo-Skills' Python API spells 
         starting_seed=starting_seed, num_jobs=num_jobs, rerun_done=rerun_done, retry_errors=retry_errors,
         settings=settings, expname=expname, split=split, judge=judge, reward_model=reward_model,
         reward_server_type=reward_server_type, reward_server_args=shlex.split(reward_server_args),
-        reward_server_address=reward_server_address,
+        reward_server_address=reward_server_address, reward_server_gpus=reward_server_gpus,
     )
     plan = build_eval_plan(request)
     executor = get_executor(cluster_config.executor)

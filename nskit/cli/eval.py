@@ -53,6 +53,7 @@ def register(app: typer.Typer) -> None:
         reward_server_type: options.RewardServerType = "vllm",
         reward_server_args: options.RewardServerArgs = "",
         reward_server_address: options.RewardServerAddress = None,
+        reward_server_gpus: options.RewardServerGpus = None,
     ) -> None:
         """Evaluate a model on benchmarks: greedy and N sampled seeds, graded, then summarized.
 
@@ -77,7 +78,8 @@ def register(app: typer.Typer) -> None:
                     judge_server_address=judge_server_address, judge_server_gpus=judge_server_gpus,
                     extra_judge_args=extra_judge_args, reward_model=reward_model,
                     reward_server_type=reward_server_type, reward_server_args=reward_server_args,
-                    reward_server_address=reward_server_address, overrides=list(ctx.args),
+                    reward_server_address=reward_server_address, reward_server_gpus=reward_server_gpus,
+                    overrides=list(ctx.args),
                 )
         except (StepFailed, ServerError) as exc:
             print(f"ns eval: {exc}", file=sys.stderr)

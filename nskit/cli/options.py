@@ -64,6 +64,9 @@ RewardServerType = Annotated[str, typer.Option("--reward_server_type", help="ser
 RewardServerArgs = Annotated[
     str, typer.Option("--reward_server_args", help="extra reward server flags, e.g. '--convert classify --hf-overrides ...'")
 ]
+RewardServerGpus = Annotated[
+    int | None, typer.Option("--reward_server_gpus", help="GPUs of the reward server (Slurm; default: 1 on GPU nodes)")
+]
 RewardServerAddress = Annotated[
     str | None, typer.Option("--reward_server_address", help="a running reward server (vLLM pooling API, http://host:port)")
 ]

@@ -44,9 +44,6 @@ class SubmittedJob:
 
 def run_plan_slurm(plan: Plan, cluster: ClusterConfig, options: RunOptions) -> list[SubmittedJob]:
     """Submit the unfinished steps of `plan`; with `wait`, block until all jobs end and raise if any failed."""
-    if plan.reward_server is not None:
-        raise UserError("--reward_model: the Slurm executor does not start a reward server yet; start one "
-                        "(vLLM with --convert classify) and pass --reward_server_address instead")
     jobs, skipped = plan_jobs(plan, cluster, partition=options.partition)
     if options.dry_run:
         print(describe_jobs(jobs, skipped, options.run_after))

@@ -1,9 +1,9 @@
 """A plan as Slurm jobs: which steps to submit (skipping finished ones), their resources and dependencies.
 
 Pure data, no nemo-run: `--dry_run` prints these jobs and the submitter turns each into one nemo-run job (group).
-A step that needs a server or a code sandbox becomes one job with several tasks on the same allocation: the server
-(spanning all `nodes`), the sandbox (on the first node), and the `ns` client, which waits for their health before
-it starts.
+A step that needs a server, a reward model server or a code sandbox becomes one job with several tasks on the same
+allocation: the server (spanning all `nodes`), the reward server and the sandbox (on the first node), and the `ns`
+client, which waits for their health before it starts.
 """
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from nskit.cluster.slurm_tasks import PORT_BASE, PORT_SPAN, REPLICA_STRIDE, SANDBOX_PORT_BASE
+from nskit.cluster.slurm_tasks import PORT_BASE, PORT_SPAN, REPLICA_STRIDE, REWARD_OFFSET, SANDBOX_PORT_BASE
 from nskit.config.cluster import ClusterConfig
+from nskit.errors import UserError
 from nskit.pipeline.plan import (
     Plan,
     SandboxRequest,
     ServerRequest,
     Step,
+    reward_address_arg,
     sandbox_address_arg,
 )
 from nskit.servers.launch import server_command_line
@@ -29,6 +31,8 @@ from nskit.servers.launch import server_command_line
 Service = TypeVar("Service", ServerRequest, SandboxRequest)
 SERVER_PORT = f"{PORT_BASE} + SLURM_JOB_ID % {PORT_SPAN}"
 """The server's port inside a job, as --dry_run shows it (slurm_tasks.job_port)."""
+REWARD_PORT = f"{PORT_BASE} + (SLURM_JOB_ID + {REWARD_OFFSET}) % {PORT_SPAN}"
+"""The reward model server's port inside a job, as --dry_run shows it (slurm_tasks.reward_port)."""
 SANDBOX_PORT = f"{SANDBOX_PORT_BASE} + SLURM_JOB_ID % {PORT_SPAN}"
 """The sandbox's port inside a job, as --dry_run shows it (slurm_tasks.sandbox_port)."""
 
@@ -115,14 +119,22 @@ def server_task_command(server: ServerRequest, python: str) -> list[str]:
     return [python, "-m", "nskit", "slurm_task", "server", json.dumps(asdict(server), sort_keys=True)]
 
 
+def reward_task_command(reward: ServerRequest, first_gpu: int, python: str) -> list[str]:
+    """The in-job reward model server: like the policy server's launcher, on `slurm_tasks.reward_port`, its GPUs
+    from the job's `first_gpu` on."""
+    command = [python, "-m", "nskit", "slurm_task", "reward_server", json.dumps(asdict(reward), sort_keys=True)]
+    return command + (["--first_gpu", str(first_gpu)] if first_gpu else [])
+
+
 def sandbox_task_command(sandbox: SandboxRequest, python: str) -> list[str]:
     """The in-job sandbox launcher: runs `ns sandbox --port P` (`SandboxRequest.ns_argv`), P from the job id."""
     return [python, "-m", "nskit", "slurm_task", "sandbox", json.dumps(asdict(sandbox), sort_keys=True)]
 
 
-def client_task_command(step: Step, server: ServerRequest | None, python: str) -> list[str]:
-    """The in-job client: waits for this job's server and sandbox (those the step needs), then runs the step with
-    their addresses appended."""
+def client_task_command(step: Step, server: ServerRequest | None, python: str,
+                        reward: ServerRequest | None = None) -> list[str]:
+    """The in-job client: waits for this job's server, sandbox and reward server (those the step needs), then runs
+    the step with their addresses appended."""
     command = [python, "-m", "nskit", "slurm_task", "client"]
     if server is not None:
         command += ["--server_type", server.server_type, "--health_timeout", str(int(server.health_timeout))]
@@ -130,6 +142,9 @@ def client_task_command(step: Step, server: ServerRequest | None, python: str) -
             command += ["--replicas", str(server.replicas)]
     if step.needs_sandbox:
         command.append("--sandbox")
+    if reward is not None:
+        command += ["--reward_server_type", reward.server_type,
+                    "--reward_health_timeout", str(int(reward.health_timeout))]
     return [*command, "--", *step.argv]
 
 
@@ -147,6 +162,8 @@ def client_note(step: Step) -> str:
         appended.append(f"--server_address http://127.0.0.1:<{SERVER_PORT}>/v1")
     if step.needs_sandbox:
         appended.append(sandbox_address_arg(f"http://127.0.0.1:<{SANDBOX_PORT}>"))
+    if step.needs_reward_server:
+        appended.append(reward_address_arg(f"http://127.0.0.1:<{REWARD_PORT}>/v1"))
     return "runs ns " + shlex.join(step.argv[:1]) + " ... " + " ".join(appended)
 
 
@@ -177,10 +194,14 @@ def step_job(step: Step, plan: Plan, cluster: ClusterConfig, partition: str | No
     name = cluster.job_name_prefix + short_name
     server = service_request(step.needs_server, plan.server_for(step), step, "a server")
     sandbox = service_request(step.needs_sandbox, plan.sandbox, step, "a sandbox")
+    reward = service_request(step.needs_reward_server, plan.reward_server, step, "a reward server")
+    if reward is not None and reward.gpus is None and cluster.gpus_per_node:
+        reward = replace(reward, gpus=1)  # --reward_server_gpus not given: one GPU of the node
+    reward_gpus = (reward.gpus or 0) if reward is not None else 0
     tasks: list[Task] = []
     if server is not None and server.gpus is None and cluster.gpus_per_node:
-        # the server uses the GPUs its job asks for (shared by its replicas)
-        server = replace(server, gpus=max(cluster.gpus_per_node // server.replicas, 1))
+        # the server uses the GPUs its job asks for (shared by its replicas), less the reward server's
+        server = replace(server, gpus=max((cluster.gpus_per_node - reward_gpus) // server.replicas, 1))
     if server is not None:
         image = server_image(cluster, server.server_type)
         shown = shlex.join(server_command_line(server, f"<{SERVER_PORT}>", python_for(image)))
@@ -189,24 +210,37 @@ def step_job(step: Step, plan: Plan, cluster: ClusterConfig, partition: str | No
         tasks.append(Task("server", server_task_command(server, python_for(image)), nodes=server.nodes,
                           ntasks=server.replicas if server.replicas > 1 else None, container=image,
                           note=f"{ports}; runs {shown}"))
+    policy_gpus = server.gpus * server.replicas if server is not None and server.gpus else 0
+    if reward is not None:
+        image = server_image(cluster, reward.server_type)
+        shown = shlex.join(server_command_line(reward, f"<{REWARD_PORT}>", python_for(image)))
+        on_gpus = f"; GPUs {policy_gpus}-{policy_gpus + reward_gpus - 1} of the job" if reward_gpus else ""
+        tasks.append(Task("reward_server", reward_task_command(reward, policy_gpus, python_for(image)),
+                          container=image, note=f"port {REWARD_PORT}{on_gpus}; runs {shown}"))
     if sandbox is not None:
         image = sandbox_image(cluster)
         tasks.append(Task("sandbox", sandbox_task_command(sandbox, python_for(image)), container=image,
                           note=sandbox_note(sandbox)))
     if tasks:
-        tasks.append(Task("client", client_task_command(step, server, python_for(client)), container=client,
+        tasks.append(Task("client", client_task_command(step, server, python_for(client), reward), container=client,
                           note=client_note(step)))
     else:
         tasks.append(Task("main", [python_for(client), "-m", "nskit", *step.argv], container=client))
     if server is not None:
         chosen = partition or cluster.partition
         nodes = server.nodes
-        gpus = server.gpus * server.replicas if server.gpus is not None else cluster.gpus_per_node
+        gpus = (policy_gpus + reward_gpus) if server.gpus is not None else cluster.gpus_per_node
+    elif reward is not None:
+        chosen, nodes, gpus = partition or cluster.partition, 1, reward_gpus
     elif step.gpus:
         chosen, nodes, gpus = partition or cluster.partition, 1, step.gpus
     else:
         chosen = partition or cluster.cpu_partition or cluster.partition
         nodes, gpus = 1, None
+    if reward_gpus and cluster.gpus_per_node and gpus and gpus > cluster.gpus_per_node:
+        raise UserError(f"step {step.name}: the server's {policy_gpus} GPU(s) and the reward server's {reward_gpus} "
+                        f"do not fit in a node of {cluster.gpus_per_node} (gpus_per_node of {cluster.source}); "
+                        "lower --server_gpus or --reward_server_gpus")
     return SlurmJob(name=name, short_name=short_name, step=step.name, tasks=tasks, nodes=nodes,
                     gpus_per_node=gpus or None, partition=chosen, time_limit=cluster.time_limit(chosen),
                     mounts=mounts, after=after)

@@ -25,6 +25,8 @@ SANDBOX_PORT_BASE = 40000
 PORT_SPAN = 20000
 REPLICA_STRIDE = 1009
 """Replica i of a job listens on the port of job id + i * REPLICA_STRIDE (a prime): replica 0 keeps `job_port`."""
+REWARD_OFFSET = 10007
+"""The reward model's server listens on the port of job id + REWARD_OFFSET (a prime no replica stride reaches)."""
 
 
 def current_job_id(job_id: str | None = None) -> str:
@@ -39,6 +41,11 @@ def job_port(job_id: str | None = None, replica: int = 0) -> int:
     """The server port of a job (of its replica `replica`): the same in every task of the job, different for jobs
     that share a node."""
     return PORT_BASE + (int(current_job_id(job_id).split("_")[0]) + replica * REPLICA_STRIDE) % PORT_SPAN
+
+
+def reward_port(job_id: str | None = None) -> int:
+    """The reward model server's port of a job: in the servers' range, REWARD_OFFSET away from the policy's."""
+    return PORT_BASE + (int(current_job_id(job_id).split("_")[0]) + REWARD_OFFSET) % PORT_SPAN
 
 
 def sandbox_port(job_id: str | None = None) -> int:
@@ -127,6 +134,24 @@ def serve_replica(request: ServerRequest, index: int) -> int:
         time.sleep(30)
 
 
+def serve_reward(request_json: str, first_gpu: int = 0) -> int:
+    """Serve the reward model (`--reward_model`) until the job ends, on `reward_port`; with GPUs, on the job's
+    GPUs from `first_gpu` on (those before it are the policy server's)."""
+    from nskit.proc import terminate_on_sigterm
+    from nskit.servers.launch import ServerRequest, launch_server
+    from nskit.servers.replicas import gpu_slice
+
+    request = ServerRequest(**json.loads(request_json))
+    terminate_on_sigterm()
+    port = reward_port()
+    server = launch_server(request, log_dir() / f"reward-server-{current_job_id()}.log", port=port,
+                           base_env=gpu_slice(first_gpu, request.gpus))
+    print(f"starting the reward server ({request.server_type}) for {request.model} on port {port} "
+          f"(log {server.log_path})", flush=True)
+    serve_until_exit(server, "reward server")
+    return 1
+
+
 def sandbox_command(request_json: str, port: int) -> list[str]:
     """`python -m nskit sandbox --port PORT ...`: the plan's SandboxRequest (as JSON) served on `port`."""
     from nskit.pipeline.plan import SandboxRequest
@@ -186,22 +211,35 @@ def wait_for_sandbox(timeout: float) -> str:
     return address
 
 
-def client_command(argv: list[str], server_address: str | None, sandbox_address: str | None) -> list[str]:
+def wait_for_reward_server(server_type: str, timeout: float) -> str:
+    """Block until this job's reward server answers its health check; return its base URL."""
+    from nskit.servers import get_server_type
+
+    port = reward_port()
+    wait_healthy(f"http://127.0.0.1:{port}{get_server_type(server_type).health_path()}", timeout, "reward server")
+    return f"http://127.0.0.1:{port}/v1"
+
+
+def client_command(argv: list[str], server_address: str | None, sandbox_address: str | None,
+                   reward_address: str | None = None) -> list[str]:
     """The step's command line with the job's own services appended, in the order the local executor uses."""
-    from nskit.pipeline.plan import sandbox_address_arg
+    from nskit.pipeline.plan import reward_address_arg, sandbox_address_arg
 
     command = [sys.executable, "-m", "nskit", *argv]
     if server_address is not None:
         command += ["--server_address", server_address]
     if sandbox_address is not None:
         command.append(sandbox_address_arg(sandbox_address))
+    if reward_address is not None:
+        command.append(reward_address_arg(reward_address))
     return command
 
 
 def client(server_type: str | None, timeout: float, argv: list[str], *, sandbox: bool = False,
-           sandbox_timeout: float = 300.0, replicas: int = 1) -> int:
-    """Wait for the job's server (when `server_type` is given) and sandbox (when `sandbox`), then replace this
-    process with the step, their addresses appended."""
+           sandbox_timeout: float = 300.0, replicas: int = 1, reward_server_type: str | None = None,
+           reward_timeout: float = 900.0) -> int:
+    """Wait for the job's server (when `server_type` is given), sandbox (when `sandbox`) and reward server (when
+    `reward_server_type` is given), then replace this process with the step, their addresses appended."""
     started = time.monotonic()
     sandbox_address = None
     if sandbox:  # first: it is up in seconds, and a broken one should not wait out the server's timeout
@@ -211,14 +249,20 @@ def client(server_type: str | None, timeout: float, argv: list[str], *, sandbox:
     if server_type is not None:
         server_address = wait_for_server(server_type, timeout, replicas)
         print(f"server ready at {server_address} after {time.monotonic() - started:.0f} s", flush=True)
-    command = client_command(argv, server_address, sandbox_address)
+    reward_address = None
+    if reward_server_type is not None:
+        reward_address = wait_for_reward_server(reward_server_type, reward_timeout)
+        print(f"reward server ready at {reward_address} after {time.monotonic() - started:.0f} s", flush=True)
+    command = client_command(argv, server_address, sandbox_address, reward_address)
     os.execve(sys.executable, command, os.environ.copy())
     return 0  # not reached: execve replaces the process
 
 
 def run_client(server_type: str | None, timeout: float, argv: list[str], *, sandbox: bool = False,
-               sandbox_timeout: float = 300.0, replicas: int = 1) -> int:
+               sandbox_timeout: float = 300.0, replicas: int = 1, reward_server_type: str | None = None,
+               reward_timeout: float = 900.0) -> int:
     """`ns slurm_task client`: log to the step's log file, then `client`."""
     if LOG_FILE_ENV not in os.environ:
         os.environ[LOG_FILE_ENV] = str(log_dir() / f"{os.environ.get('NSKIT_STEP', 'step')}.log")
-    return client(server_type, timeout, argv, sandbox=sandbox, sandbox_timeout=sandbox_timeout, replicas=replicas)
+    return client(server_type, timeout, argv, sandbox=sandbox, sandbox_timeout=sandbox_timeout, replicas=replicas,
+                  reward_server_type=reward_server_type, reward_timeout=reward_timeout)

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
-SCORERS = ("confidence", "self_verify", "reward_model")
+SCORERS = ("confidence", "self_verify", "reward_model", "tests")
 """Scorer names (nskit/generation/scaling/scorers.py has one entry per name)."""
 
-Scorer = Literal["confidence", "self_verify", "reward_model"]
+Scorer = Literal["confidence", "self_verify", "reward_model", "tests"]
 
 
 class Sampled(_Settings):
@@ -54,6 +54,10 @@ class SelfRefineSettings(_Settings):
         "Using the feedback, write an improved solution. Put the final answer in \\boxed{}.",
         description="asked after the feedback",
     )
+    code_refine_prompt: str = Field(
+        "Using the feedback, write an improved solution: the complete program in one ```python code block.",
+        description="asked after the feedback on a code problem",
+    )
     correct_phrase: str = Field("answer is correct", description="feedback containing this stops the rounds")
     feedback_tokens: int = Field(256, gt=0)
 
@@ -66,6 +70,11 @@ class RevisionSettings(_Settings):
         "Here are previous attempts at this problem:\n{attempts}\nWrite a new, careful solution. "
         "Put the final answer in \\boxed{{}}.",
         description="'{attempts}' is replaced by the earlier attempts",
+    )
+    code_revise_prompt: str = Field(
+        "Here are previous attempts at this problem:\n{attempts}\nWrite a new, careful solution: the complete "
+        "program in one ```python code block.",
+        description="revise_prompt for a code problem",
     )
     extraction: str = Field("boxed", description="answer extraction for the majority over rounds")
 
@@ -80,6 +89,14 @@ class BeamSearchSettings(_Settings):
     step_tokens: int = Field(128, gt=0, description="tokens per step at most")
     scorer: Scorer = "confidence"
     temperature: float = Field(0.7, ge=0.0)
+
+    @field_validator("scorer")
+    @classmethod
+    def _runnable(cls, scorer: str) -> str:
+        if scorer == "tests":
+            raise ValueError("beam_search scores partial solutions, and a partial program cannot run the visible "
+                             "tests: use confidence, self_verify or reward_model")
+        return scorer
 
 
 Method = Literal["cot", "pal", "plan2code"]

@@ -3,7 +3,9 @@
 Every file is read and checked before anything is graded, so bad input (a malformed line, a record without
 `expected_answer`) raises `RecordFileError` naming file and line and leaves all files untouched. Each file is then
 replaced atomically. A check that times out or fails gets `symbolic_correct: false` plus `grading_error` with the
-reason, never a silent "wrong".
+reason, never a silent "wrong". The candidates a strategy keeps in its trajectory (`trajectory.candidates`, e.g.
+best_of_n's n samples) are graded the same way, each in place, so that rm_best@k / rm_majority@k can be computed
+over them; they do not count in the summary.
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
 
 
 def _load(path: Path, extraction: Extraction) -> list[tuple[Record, str, str | None]]:
-    """Records of one file with their expected and extracted answers (validated: raises RecordFileError)."""
+    """Records of one file with their expected and extracted answers (validated: raises RecordFileError), each
+    followed by its trajectory's candidates (`candidate_items`)."""
     loaded = []
     for number, record in enumerate(read_jsonl(path, required=("expected_answer",)), start=1):
         if "generation" in record:
@@ -79,7 +82,24 @@ def _load(path: Path, extraction: Extraction) -> list[tuple[Record, str, str | N
         else:
             raise RecordFileError(path, None, f"record {number} has neither 'generation' nor 'predicted_answer'")
         loaded.append((record, _answer_text(record["expected_answer"]), predicted))
+        loaded += candidate_items(record, extraction)
     return loaded
+
+
+def candidates_of(record: Record) -> list[Record]:
+    """The candidate answers a strategy kept (`trajectory.candidates` entries with a `generation`)."""
+    trajectory = record.get(schema.TRAJECTORY)
+    found = trajectory.get("candidates") if isinstance(trajectory, dict) else None
+    if not isinstance(found, list):
+        return []
+    return [c for c in found if isinstance(c, dict) and isinstance(c.get(schema.GENERATION), str)]
+
+
+def candidate_items(record: Record, extraction: Extraction) -> list[tuple[Record, str, str | None]]:
+    """A record's candidates with the record's expected answer and each candidate's extracted answer."""
+    expected = _answer_text(record["expected_answer"])
+    return [(c, expected, extract_answer(c[schema.GENERATION], extraction) if c[schema.GENERATION] else None)
+            for c in candidates_of(record)]
 
 
 def _answer_text(value: Any) -> str:
@@ -126,20 +146,28 @@ def grade_files(
             _write_verdict(record, predicted, outcome, summary)
             advance()
     for path, items in loaded.items():
-        write_jsonl(path, (record for record, _, _ in items))
+        write_jsonl(path, (record for record, _, _ in items if _is_record(record)))
     summary.seconds = time.monotonic() - started
     return summary
 
 
+def _is_record(item: Record) -> bool:
+    """A record of the file, not one of its candidates (those carry no `expected_answer`)."""
+    return "expected_answer" in item
+
+
 def _write_verdict(record: Record, predicted: str | None, outcome: Outcome, summary: GradeSummary) -> None:
+    """Write the verdict on a record or a candidate; only records count in the summary."""
     record[schema.PREDICTED_ANSWER] = predicted
     record[schema.SYMBOLIC_CORRECT] = bool(outcome.ok and outcome.value)
     if outcome.ok:
         record.pop(ERROR_KEY, None)
     else:
         record[ERROR_KEY] = outcome.error
-        summary.errors += 1
-        summary.timeouts += outcome.timed_out
+    if not _is_record(record):
+        return
+    summary.errors += not outcome.ok
+    summary.timeouts += outcome.timed_out
     summary.records += 1
     summary.correct += record[schema.SYMBOLIC_CORRECT]
     summary.no_answer += predicted is None

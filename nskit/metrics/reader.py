@@ -39,6 +39,7 @@ class MetricFields(msgspec.Struct):
     reward_model_score: Any = None
     subset_for_metrics: Any = None
     majority_votes: Any = None
+    strategy: Any = None
 
 
 _DECODERS: dict[type, msgspec.json.Decoder] = {}

@@ -69,10 +69,15 @@ def seed_rows(aggregator: SeedAggregator) -> list[Row]:
     for k in range(1, n + 1):
         rows += [_pass_row(aggregator, histograms, k), _average_row(aggregator, k)]
     rows += [_majority_row(aggregator, k) for k in range(2, n + 1)]
-    if aggregator.rewards is not None:
-        for k in range(1, n + 1):
-            rows += [_reward_row(aggregator, "rm_best", k), _reward_row(aggregator, "rm_majority", k)]
-    return rows
+    return rows + reward_rows(aggregator)
+
+
+def reward_rows(aggregator: SeedAggregator) -> list[Row]:
+    """`rm_best@k` and `rm_majority@k` for k = 1..N when the records carry `reward_model_score` (else none)."""
+    if aggregator.rewards is None:
+        return []
+    kinds = ("rm_best", "rm_majority")
+    return [_reward_row(aggregator, kind, k) for k in range(1, len(aggregator.files) + 1) for kind in kinds]
 
 
 def printed_names(n: int) -> list[str]:

@@ -29,7 +29,7 @@ class StrategyRow:
     run: str
     problems: int
     accuracy: float | None
-    """Percent of problems with `symbolic_correct` (None when the file is not graded)."""
+    """Percent of problems with `symbolic_correct` (code: `passed`); None when the file is not graded."""
     requests: float
     generated_tokens: float
     input_tokens: float
@@ -57,9 +57,10 @@ def read_row(path: Path, root: Path) -> StrategyRow | None:
     for _, record in iter_numbered(path):
         count += 1
         strategies.add(record.get(schema.STRATEGY, GREEDY))
-        if schema.SYMBOLIC_CORRECT in record:
+        verdict = next((key for key in (schema.SYMBOLIC_CORRECT, schema.PASSED) if key in record), None)
+        if verdict is not None:  # math: symbolic_correct; code: passed (the execution judge)
             graded += 1
-            correct += bool(record[schema.SYMBOLIC_CORRECT])
+            correct += bool(record[verdict])
         requests += record.get(schema.NUM_REQUESTS, 1)
         generated += record.get(schema.NUM_GENERATED_TOKENS) or 0
         inputs += record.get(schema.NUM_INPUT_TOKENS) or 0

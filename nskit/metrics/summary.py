@@ -142,6 +142,7 @@ def summarize_benchmark(
 
     subsets: list[Section] | None = None
     results: dict[str, BenchmarkResult] = {}
+    scored_candidates: list[Path] = []
     for group, paths in (("greedy", [found.greedy] if found.greedy else []), ("seeds", [p for _, p in found.seeds])):
         if not paths:
             continue
@@ -150,6 +151,8 @@ def summarize_benchmark(
             records = read(path)
             if subsets is None:
                 subsets = sections(found.name, records, fields)
+            if group == "greedy" and any(r.strategy is not None for r in records):
+                scored_candidates.append(path)
             parts = [(found.name, records)] + [(section.name, section.pick(records)) for section in subsets]
             for name, part in parts:
                 aggregators.setdefault(name, SeedAggregator(max_seq_len, majority=majority)).add_records(path, part)
@@ -162,6 +165,8 @@ def summarize_benchmark(
             if group == "greedy":
                 result.rows.append(greedy_row(aggregator))
                 result.printed.append("greedy")
+                if name == found.name and scored_candidates:
+                    _add_candidate_rows(result, scored_candidates[0], majority, max_seq_len)
             else:
                 result.seeds = len(paths)
                 result.rows += seed_rows(aggregator)
@@ -173,6 +178,17 @@ def summarize_benchmark(
 
             result.rows, result.printed = code_rows(result.rows, result.printed)
     return list(results.values())
+
+
+def _add_candidate_rows(result: BenchmarkResult, path: Path, majority: str, max_seq_len: int | None) -> None:
+    """rm_best@k / rm_majority@k over the reward-scored candidates of a strategy run (k = n shown)."""
+    from nskit.metrics.candidates import candidate_reward_rows
+
+    rows = candidate_reward_rows(path, majority, max_seq_len)
+    if rows:
+        n = max(row.k for row in rows)
+        result.rows += rows
+        result.printed += [f"rm_best@{n}", f"rm_majority@{n}"]
 
 
 def _notify(on_file: Callable[[Path], None] | None, path: Path) -> None:

@@ -52,6 +52,8 @@ class EvalRequest:
     """Serve this model for the `reward_model` scorer (`--reward_model`), beside the policy server."""
     reward_server_type: str = "vllm"
     reward_server_args: list[str] = field(default_factory=list)
+    reward_server_gpus: int | None = None
+    """GPUs of the reward server (on Slurm: added to the generation job's; default one when the nodes have GPUs)."""
     reward_server_address: str | None = None
     """A reward server that already runs: passed to the generation steps as `++reward_server_address`."""
     split: str | None = None
@@ -82,9 +84,11 @@ def build_eval_plan(request: EvalRequest) -> Plan:
         steps += convert_default_model_step(model)
     names = list(dict.fromkeys(name for name, _ in request.benchmarks))
     from nskit.datasets import get_benchmark
+    from nskit.generation.scaling.registry import check_benchmark
 
     for bench in names:
-        get_benchmark(bench, request.split)  # an unknown name or split fails here, before anything runs
+        # an unknown name or split, or a strategy that cannot run on it, fails here, before anything runs
+        check_benchmark(request.settings, get_benchmark(bench, request.split).extraction == CODE_EXTRACTION)
     data_args = ["--data_dir", str(request.data_dir)] if request.data_dir else []
     data_args += ["--split", request.split] if request.split else []
     mirror_args = ["--mirror", str(request.mirror)] if request.mirror else []
@@ -94,11 +98,12 @@ def build_eval_plan(request: EvalRequest) -> Plan:
                            split=request.split)
     if not chunks:
         raise UserError("nothing to generate: --skip_greedy with no seeds (use e.g. gsm8k:4)")
-    sandbox = sandbox_request(request.settings)
+    code = [get_benchmark(bench).extraction == CODE_EXTRACTION for bench in names]
+    sandbox = sandbox_request(request.settings, code=any(code))
     reward_server = None
     if request.reward_model and not request.reward_server_address:
         reward_server = server_request(request.reward_server_type, request.reward_model, request.cluster,
-                                       extra_args=request.reward_server_args)
+                                       gpus=request.reward_server_gpus, extra_args=request.reward_server_args)
     generate_names = []
     for index, group in enumerate(split_evenly(chunks, request.num_jobs)):
         generate_names.append(name := f"generate-{index}" if len(chunks) > 1 and request.num_jobs != 1 else "generate")
@@ -160,13 +165,13 @@ def token_budget(request: EvalRequest, chunks: list[Chunk]) -> int | None:
     return run_token_budget([sizes[c.benchmark] for c in chunks], settings.inference.tokens_to_generate)
 
 
-def sandbox_request(settings: GenerationConfig) -> SandboxRequest | None:
+def sandbox_request(settings: GenerationConfig, code: bool = False) -> SandboxRequest | None:
     """The sandbox the generation steps need: one with `++code_execution=true` or a strategy that runs programs
-    (`++strategy=plan2code`), unless `++sandbox_address` names a running one. Sessions: one per solution in flight,
-    capped at MAX_SANDBOX_SESSIONS."""
+    (`++strategy=plan2code`, or on a code benchmark one that votes or scores with `tests`), unless
+    `++sandbox_address` names a running one. Sessions: one per solution in flight, capped at MAX_SANDBOX_SESSIONS."""
     from nskit.generation.scaling.registry import needs_sandbox
 
-    if not (settings.code.enabled or needs_sandbox(settings)) or settings.sandbox_address:
+    if not (settings.code.enabled or needs_sandbox(settings, code)) or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
 

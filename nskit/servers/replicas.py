@@ -26,13 +26,19 @@ def replica_gpus(index: int, gpus: int | None, visible: str | None = None) -> di
     `visible` (default: this environment's CUDA_VISIBLE_DEVICES, as Slurm sets it) lists the GPUs to split; without
     it the GPUs are numbered from 0.
     """
+    return gpu_slice(index * (gpus or 0), gpus, visible, f"replica {index}")
+
+
+def gpu_slice(first: int, gpus: int | None, visible: str | None = None,
+              who: str = "the reward server") -> dict[str, str]:
+    """The CUDA_VISIBLE_DEVICES of `gpus` GPUs starting at the `first` visible one (empty without GPUs)."""
     if not gpus:
         return {}
     visible = os.environ.get("CUDA_VISIBLE_DEVICES") if visible is None else visible
     devices = [d for d in (visible or "").split(",") if d.strip()]
-    wanted = range(index * gpus, (index + 1) * gpus)
+    wanted = range(first, first + gpus)
     if devices and wanted.stop > len(devices):
-        raise UserError(f"replica {index} needs GPUs {wanted.start}-{wanted.stop - 1} but only {len(devices)} are "
+        raise UserError(f"{who} needs GPUs {wanted.start}-{wanted.stop - 1} but only {len(devices)} are "
                         f"visible (CUDA_VISIBLE_DEVICES={visible})")
     return {"CUDA_VISIBLE_DEVICES": ",".join(devices[i] if devices else str(i) for i in wanted)}
 

@@ -59,11 +59,12 @@ def test_waits_follow_retry_after_and_backoff_and_every_record_ends_judged_or_fa
     }
     with capsys.disabled():
         print("\nwaits between attempts (s):", {k: [round(w, 2) for w in v] for k, v in waits.items()})
-    assert len(rate) == 2 and 1.0 <= waits["429 then Retry-After"][0] < 2.0
+    # upper bounds leave 1.5 s for a loaded CI machine: they catch a wait of the wrong size, not scheduling noise
+    assert len(rate) == 2 and 1.0 <= waits["429 then Retry-After"][0] < 2.5
     assert len(flaky) == 3 and len(down) == 3  # one try + max_retries=2
     # full-jitter exponential backoff: attempt n waits within [0.5, 1] x 0.5 x 2^(n-1) seconds
     for n, wait in enumerate(waits["500 x3 (gives up)"], start=1):
-        assert 0.25 * 2 ** (n - 1) - 0.05 <= wait <= 0.5 * 2 ** (n - 1) + 0.5
+        assert 0.25 * 2 ** (n - 1) - 0.05 <= wait <= 0.5 * 2 ** (n - 1) + 1.5
     assert not server.attempts("NONE") and not server.attempts("SAME")  # decided without a request
     assert server.authorization == {f"Bearer {SECRET}"}
 

@@ -6,6 +6,7 @@ Strategies reach the model only through `Budgeted.generate`, which calls the tra
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -14,12 +15,10 @@ from nskit.config.generation import GenerationConfig, InferenceConfig
 from nskit.generation.client import Completion
 from nskit.generation.code_execution import CONTINUE_CHAT
 from nskit.generation.jobs import GenerationJob
+from nskit.generation.scaling.code import is_code_problem, outcome_vector
 from nskit.grading.extraction import extract_answer
 from nskit.prompt.render import Prompt, build_prompt
 from nskit.records import schema
-
-
-
 
 class Generator(Protocol):
     """The one call strategies need from a transport."""
@@ -64,6 +63,33 @@ class Context:
     record: dict[str, Any]
     services: Any = None
     """What the strategy opened once for the run (scorer, sandbox): a `registry.Services`."""
+    outcomes: dict[str, str | None] = field(default_factory=dict)
+    """Code problems: each candidate text's outcome vector on the visible tests, run once per text."""
+
+    @property
+    def code(self) -> bool:
+        """Whether this is a code problem (votes and the `tests` scorer use its visible tests)."""
+        return is_code_problem(self.record)
+
+    @property
+    def answer_field(self) -> str:
+        """The trajectory field of a candidate's vote key: its answer, or for code its visible-test outcomes."""
+        return "visible_tests" if self.code else schema.PREDICTED_ANSWER
+
+    async def visible_outcomes(self, text: str) -> str | None:
+        """`P`/`F` per visible test of the program in `text` (None: no code), run in the sandbox once per text."""
+        if text not in self.outcomes:
+            self.outcomes[text] = await outcome_vector(self.services.sandbox(), self.record, text)
+        return self.outcomes[text]
+
+    async def vote_key(self, text: str, extraction: str = "boxed") -> str | None:
+        """What majority votes compare: the extracted answer, or for code the outcome vector on the visible tests
+        (programs that behave alike there vote together)."""
+        return await self.visible_outcomes(text) if self.code else answer_of(text, extraction)
+
+    async def vote_keys(self, texts: list[str], extraction: str = "boxed") -> list[str | None]:
+        """`vote_key` of each text (code: their tests run concurrently)."""
+        return list(await asyncio.gather(*(self.vote_key(text, extraction) for text in texts)))
 
     def prompt(self) -> Prompt:
         """The benchmark's prompt for this problem."""
@@ -77,8 +103,11 @@ class Context:
         return self.job.inference.model_copy(update=changes)
 
     def problem(self) -> str:
-        """The problem statement (for prompts of the strategy's own)."""
-        return str(self.record.get(schema.PROBLEM) or self.record.get("question") or "")
+        """The problem statement (for prompts of the strategy's own); MBPP's with the tests its prompt shows, which
+        name the function."""
+        text = str(self.record.get(schema.PROBLEM) or self.record.get("question") or "")
+        shown = self.record.get("tests_shown")
+        return f"{text}\nYour code should pass these tests:\n{shown}" if isinstance(shown, str) and shown else text
 
 
 @dataclass

@@ -2,6 +2,9 @@
 
 Program methods run the model's Python in the sandbox and take the last line it prints as the answer. The final
 `generation` of a program method is its code followed by `\\boxed{answer}`, so the usual grading reads it.
+On a code problem (HumanEval, MBPP) the program is the answer: plan2code writes it from the plan, every solution's
+answer is its outcome vector on the visible tests (`code.py`), and the judge grades the chosen one; `pal` (a
+program that prints an answer) does not apply there.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ PAL_PROMPT = ("Write a Python program that solves the problem below and prints o
 PLAN_PROMPT = "Write a short numbered plan (no code, no final answer) for solving this problem:\n\n{problem}"
 CODE_FROM_PLAN_PROMPT = ("Problem: {problem}\n\nPlan:\n{plan}\n\nWrite a Python program that follows the plan and "
                          "prints only the final answer. Put the program in one ```python code block.")
+TASK_FROM_PLAN_PROMPT = ("Task: {problem}\n\nPlan:\n{plan}\n\nWrite the Python code that solves the task following "
+                         "the plan. Put the complete code in one ```python code block.")
 SELECT_PROMPT = ("Problem: {problem}\n\nCandidate solutions:\n{candidates}\n\nWhich candidate is correct? "
                  "Answer with its letter only.")
 CODE_BLOCK = re.compile(r"```(?:python|py)?\s*\n(.*?)(?:```|$)", re.DOTALL)
@@ -63,7 +68,8 @@ async def run_program(ctx: Context, method: str, text: str, timeout: float, deta
 async def cot(ctx: Context, index: int, temperature: float | None, extraction: str) -> Solution:
     """Chain of thought: the benchmark's own prompt."""
     completion = await ctx.model.generate(ctx.prompt(), ctx.params(temperature=temperature, index=index))
-    return Solution("cot", completion.text, answer_of(completion.text, extraction), {"generation": completion.text})
+    return Solution("cot", completion.text, await ctx.vote_key(completion.text, extraction),
+                    {"generation": completion.text})
 
 
 async def pal(ctx: Context, index: int, temperature: float | None, timeout: float) -> Solution:
@@ -80,9 +86,13 @@ async def make_plan(ctx: Context, index: int, temperature: float | None) -> str:
 
 
 async def code_from_plan(ctx: Context, plan: str, index: int, temperature: float | None, timeout: float) -> Solution:
-    """A program following `plan`, run in the sandbox."""
-    completion = await ctx.model.generate(_user(CODE_FROM_PLAN_PROMPT.format(problem=ctx.problem(), plan=plan)),
+    """A program following `plan`, run in the sandbox (code problems: the task's code, run on the visible tests)."""
+    template = TASK_FROM_PLAN_PROMPT if ctx.code else CODE_FROM_PLAN_PROMPT
+    completion = await ctx.model.generate(_user(template.format(problem=ctx.problem(), plan=plan)),
                                           ctx.params(temperature=temperature, index=index))
+    if ctx.code:
+        return Solution("plan2code", completion.text, await ctx.visible_outcomes(completion.text),
+                        {"plan": plan, "generation": completion.text})
     return await run_program(ctx, "plan2code", completion.text, timeout, {"plan": plan, "generation": completion.text})
 
 
@@ -102,14 +112,15 @@ async def plan2code(ctx: Context, settings: Plan2CodeSettings) -> Outcome:
     solutions = await plan2code_solutions(ctx, settings.n, settings.plans, temperature, settings.code_timeout)
     winner, votes = majority([s.answer for s in solutions])
     chosen = next((s for s in solutions if s.answer == winner), solutions[0])
-    trajectory = {"candidates": [{"predicted_answer": s.answer, **s.detail} for s in solutions],
+    trajectory = {"candidates": [{ctx.answer_field: s.answer, **s.detail} for s in solutions],
                   "majority_answer": winner, "majority_votes": votes}
     return Outcome(chosen.text, trajectory)
 
 
 async def select(ctx: Context, options: list[Solution]) -> tuple[int, str, bool]:
     """Ask the model which of `options` is correct: (index, its reply, whether the reply named a candidate)."""
-    shown = "\n".join(f"({LETTERS[i]}) [{s.method}] {s.text[-600:]}\nAnswer: {s.answer}" for i, s in enumerate(options))
+    label = "Visible tests (P passed, F failed)" if ctx.code else "Answer"
+    shown = "\n".join(f"({LETTERS[i]}) [{s.method}] {s.text[-600:]}\n{label}: {s.answer}" for i, s in enumerate(options))
     reply = (await ctx.model.generate(_user(SELECT_PROMPT.format(problem=ctx.problem(), candidates=shown)),
                                       ctx.params(temperature=0.0, tokens_to_generate=8))).text
     found = re.search(r"\b([A-Z])\b", reply.upper())
@@ -134,7 +145,7 @@ async def model_selection(ctx: Context, settings: ModelSelectionSettings) -> Out
         solutions += await plan2code_solutions(ctx, settings.n, "each", temperature, settings.code_timeout, offset=200)
     winner, votes = majority([s.answer for s in solutions])
     trajectory: dict[str, Any] = {
-        "candidates": [{"method": s.method, "predicted_answer": s.answer, **s.detail} for s in solutions],
+        "candidates": [{"method": s.method, ctx.answer_field: s.answer, **s.detail} for s in solutions],
         "majority_answer": winner, "majority_votes": votes, "selection": None,
     }
     if winner is not None and votes * 2 > len(solutions):

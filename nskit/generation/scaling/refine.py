@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nskit.config.scaling import RevisionSettings, SelfRefineSettings
-from nskit.generation.scaling.context import Context, Outcome, answer_of, follow_up, majority
+from nskit.generation.scaling.context import Context, Outcome, follow_up, majority
 
 
 async def self_refine(ctx: Context, settings: SelfRefineSettings) -> Outcome:
@@ -22,7 +22,8 @@ async def self_refine(ctx: Context, settings: SelfRefineSettings) -> Outcome:
             rounds.append({"feedback": feedback, "correct": True})
             stopped_early = True
             break
-        refine_prompt = follow_up(critique_prompt, ("assistant", feedback), ("user", settings.refine_prompt))
+        asked = settings.code_refine_prompt if ctx.code else settings.refine_prompt
+        refine_prompt = follow_up(critique_prompt, ("assistant", feedback), ("user", asked))
         refined = await ctx.model.generate(refine_prompt, ctx.params(index=round_index + 1))
         rounds.append({"feedback": feedback, "correct": False, "refined": refined.text})
         answer, finish = refined.text, refined.finish_reason
@@ -30,21 +31,23 @@ async def self_refine(ctx: Context, settings: SelfRefineSettings) -> Outcome:
 
 
 async def revision(ctx: Context, settings: RevisionSettings) -> Outcome:
-    """`rounds` attempts, each after seeing the earlier ones; final = the last; the majority is reported too."""
+    """`rounds` attempts, each after seeing the earlier ones; final = the last; the majority is reported too (code:
+    over the attempts' outcome vectors on the visible tests)."""
     prompt = ctx.prompt()
+    revise_prompt = settings.code_revise_prompt if ctx.code else settings.revise_prompt
     attempts: list[str] = []
     finish = None
     for round_index in range(settings.rounds):
         if attempts:
             shown = "\n".join(f"Attempt {i + 1}:\n{text}\n" for i, text in enumerate(attempts))
-            request = follow_up(prompt, ("user", settings.revise_prompt.format(attempts=shown)))
+            request = follow_up(prompt, ("user", revise_prompt.format(attempts=shown)))
         else:
             request = prompt
         completion = await ctx.model.generate(request, ctx.params(index=round_index))
         attempts.append(completion.text)
         finish = completion.finish_reason
-    answers = [answer_of(text, settings.extraction) for text in attempts]
+    answers = await ctx.vote_keys(attempts, settings.extraction)
     winner, votes = majority(answers)
-    trajectory = {"rounds": [{"generation": t, "predicted_answer": a} for t, a in zip(attempts, answers)],
+    trajectory = {"rounds": [{"generation": t, ctx.answer_field: a} for t, a in zip(attempts, answers)],
                   "majority_answer": winner, "majority_votes": votes}
     return Outcome(attempts[-1], trajectory, finish)

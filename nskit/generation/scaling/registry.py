@@ -19,6 +19,7 @@ from nskit.errors import UserError
 from nskit.generation.jobs import GenerationJob
 from nskit.records import schema
 from nskit.generation.scaling.beam import beam_search
+from nskit.generation.scaling.code import check_code_support, is_code_problem
 from nskit.generation.scaling.context import Budgeted, Context, Generator, Outcome
 from nskit.generation.scaling.programs import model_selection, plan2code
 from nskit.generation.scaling.refine import revision, self_refine
@@ -49,12 +50,20 @@ class Services:
     def sandbox(self) -> Any:
         """The sandbox client (program methods); a clear error when the run has none."""
         if self.sandbox_client is None:
-            raise UserError("this strategy runs programs: give ++sandbox_address=URL (ns eval starts a sandbox)")
+            raise UserError("this strategy runs programs (or, on a code problem, its visible tests): give "
+                            "++sandbox_address=URL (ns eval starts a sandbox)")
         return self.sandbox_client
 
 
-def needs_sandbox(settings: GenerationConfig) -> bool:
-    """Whether the chosen strategy runs programs (model_selection without pal/plan2code does not)."""
+VOTING_STRATEGIES = frozenset({"self_consistency", "revision", "model_selection", "plan2code"})
+"""Strategies that vote: on a code problem they run every candidate on the visible tests."""
+
+
+def needs_sandbox(settings: GenerationConfig, code: bool = False) -> bool:
+    """Whether the chosen strategy runs programs (model_selection without pal/plan2code does not); on a code
+    benchmark (`code`), also when it votes or scores with `tests` (both run the visible tests)."""
+    if code and (settings.strategy in VOTING_STRATEGIES or scorer_name(settings) == "tests"):
+        return True
     if settings.strategy not in PROGRAM_STRATEGIES:
         return False
     return settings.strategy == "plan2code" or bool({"pal", "plan2code"} & set(settings.model_selection.methods))
@@ -66,9 +75,16 @@ def scorer_name(settings: GenerationConfig) -> str | None:
     return getattr(chosen, "scorer", None)
 
 
+def check_benchmark(settings: GenerationConfig, code: bool) -> None:
+    """Refuse, before anything runs, a strategy that cannot run on this kind of benchmark (UserError says why)."""
+    if settings.strategy is not None:
+        check_code_support(settings.strategy, getattr(settings, settings.strategy), code)
+
+
 async def solve(name: str, services: Services, client: Generator, job: GenerationJob, settings: GenerationConfig,
                 record: dict[str, Any]) -> dict[str, Any]:
     """Run strategy `name` on one record; the fields it adds."""
+    check_code_support(name, getattr(settings, name), is_code_problem(record))
     model = Budgeted(client)
     ctx = Context(model, job, settings, record, services)
     outcome = await SCALING_STRATEGIES[name](ctx, getattr(settings, name))
@@ -86,11 +102,11 @@ async def open_scaling(settings: GenerationConfig) -> AsyncIterator[Callable[...
     if picked is not None:
         services.scorer = make_scorer(picked, settings.reward_server_address, settings.reward_model)
     try:
-        if needs_sandbox(settings):
+        if needs_sandbox(settings) and not settings.sandbox_address:
+            raise UserError(f"++strategy={name} runs programs: give ++sandbox_address=URL (ns eval starts one)")
+        if settings.sandbox_address:  # code benchmarks need it to vote or to run the `tests` scorer
             from nskit.sandbox import SandboxClient, SandboxError
 
-            if not settings.sandbox_address:
-                raise UserError(f"++strategy={name} runs programs: give ++sandbox_address=URL (ns eval starts one)")
             services.sandbox_client = SandboxClient(settings.sandbox_address)
             try:
                 await services.sandbox_client.health()

@@ -26,20 +26,27 @@ async def best_of_n(ctx: Context, settings: BestOfNSettings) -> Outcome:
     completions = await sample(ctx, settings.n, settings.temperature, logprobs=scorer.needs_logprobs)
     scores = await scorer.score(ctx, [Candidate(c.text, c.logprobs) for c in completions])
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
-    candidates = [
-        {"generation": c.text, scorer.field: s, "predicted_answer": answer_of(c.text, settings.extraction)}
-        for c, s in zip(completions, scores)
-    ]
+    candidates = [{"generation": c.text, scorer.field: s, **_answer(ctx, c.text, settings.extraction)}
+                  for c, s in zip(completions, scores)]
     return Outcome(completions[best].text, {"scorer": scorer.name, "candidates": candidates, "best": best},
                    completions[best].finish_reason)
 
 
+def _answer(ctx: Context, text: str, extraction: str) -> dict[str, Any]:
+    """A best_of_n candidate's answer: the extracted one, or for code its visible-test outcomes when the scorer
+    ran them (`tests`)."""
+    if ctx.code:
+        return {ctx.answer_field: ctx.outcomes[text]} if text in ctx.outcomes else {}
+    return {ctx.answer_field: answer_of(text, extraction)}
+
+
 async def self_consistency(ctx: Context, settings: SelfConsistencySettings) -> Outcome:
-    """Sample n, final = the first sample whose answer is the majority answer."""
+    """Sample n, final = the first sample whose answer is the majority answer (code: the first program with the
+    majority outcome vector on the visible tests)."""
     completions = await sample(ctx, settings.n, settings.temperature)
-    answers = [answer_of(c.text, settings.extraction) for c in completions]
+    answers = await ctx.vote_keys([c.text for c in completions], settings.extraction)
     winner, votes = majority(answers)
     chosen = answers.index(winner) if winner is not None else 0
-    trajectory = {"candidates": [{"generation": c.text, "predicted_answer": a} for c, a in zip(completions, answers)],
+    trajectory = {"candidates": [{"generation": c.text, ctx.answer_field: a} for c, a in zip(completions, answers)],
                   "majority_answer": winner, "majority_votes": votes}
     return Outcome(completions[chosen].text, trajectory, completions[chosen].finish_reason)

@@ -5,6 +5,8 @@
   one-token answer, normalized against P(No).
 - `reward_model`: a classifier behind vLLM's pooling API (`POST /classify`, e.g. a causal LM served with
   `--convert classify` and `classifier_from_token: ["No", "Yes"]`): P(Yes) of problem + solution.
+- `tests` (code problems): the fraction of the problem's visible tests the candidate's program passes in the
+  execution judge (`code.py` says which tests are visible).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from nskit.errors import UserError
 from nskit.generation.errors import MalformedResponse, RequestFailed
+from nskit.generation.scaling.code import pass_fraction
 from nskit.generation.scaling.context import Context, follow_up, mean_logprob
 
 VERIFY_QUESTION = "Is the solution above correct? Answer with Yes or No only."
@@ -131,6 +134,16 @@ class RewardModel(Scorer):
         await self.http.aclose()
 
 
+class VisibleTests(Scorer):
+    """Share of the visible tests passed; the outcome vectors stay on the context for votes and the trajectory."""
+
+    name = "tests"
+
+    async def score(self, ctx: Context, candidates: list[Candidate]) -> list[float]:
+        """Fraction of visible tests passed by each candidate's program (0 without code)."""
+        return [pass_fraction(vector) for vector in await ctx.vote_keys([c.text for c in candidates])]
+
+
 def make_scorer(name: str, reward_address: str | None, reward_model: str | None) -> Scorer:
     """The scorer named `name`; the reward model one needs `++reward_server_address`."""
     if name == RewardModel.name:
@@ -141,5 +154,5 @@ def make_scorer(name: str, reward_address: str | None, reward_model: str | None)
     return SCORERS[name]()
 
 
-SCORERS: dict[str, type[Scorer]] = {cls.name: cls for cls in (Confidence, SelfVerify, RewardModel)}
+SCORERS: dict[str, type[Scorer]] = {cls.name: cls for cls in (Confidence, SelfVerify, RewardModel, VisibleTests)}
 """Scorer name -> class."""

@@ -147,6 +147,21 @@ def test_reward_model_scorer_with_a_reward_server_of_its_own(tmp_path: Path, vll
         best = record["trajectory"]["best"]
         assert scores[best] == max(scores) and record["generation"] == record["trajectory"]["candidates"][best]["generation"]
         assert record["num_requests"] == 2
+        assert all(isinstance(c["symbolic_correct"], bool) for c in record["trajectory"]["candidates"])  # graded
+    _check_candidate_reward_rows(out, records)
     if not running:
         eval_log = (out / "logs" / "eval.log").read_text()
         assert "reward server healthy at" in eval_log and (out / "logs" / "reward-server.log").exists()
+
+
+def _check_candidate_reward_rows(out: Path, records: list[dict]) -> None:
+    """summarize prints rm_best@n / rm_majority@n over the candidates; rm_best@n agrees with the records by hand."""
+    import json
+
+    summary = ns("summarize_results", str(out / "eval-results"))
+    assert summary.returncode == 0, summary.stderr
+    assert "rm_best@2" in summary.stdout and "rm_majority@2" in summary.stdout
+    metrics = json.loads((out / "eval-results" / "metrics.json").read_text())["gsm8k"]
+    answered = [[c for c in r["trajectory"]["candidates"] if c["predicted_answer"] is not None] for r in records]
+    by_hand = sum(max(cs, key=lambda c: c["reward_model_score"])["symbolic_correct"] for cs in answered if cs)
+    assert metrics["rm_best@2"]["symbolic_correct"] == pytest.approx(100.0 * by_hand / len(records))
