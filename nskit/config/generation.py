@@ -67,6 +67,40 @@ class InferenceConfig(Strict):
         return {name: getattr(self, name) for name in KNOBS if getattr(self, name) is not None}
 
 
+class CodeExecutionConfig(Strict):
+    """Tool-integrated reasoning: run the model's code in the sandbox and feed the output back (`++code.*`)."""
+
+    enabled: bool = Field(False, description="turn the loop on (NeMo-Skills: ++code_execution=true)")
+    max_executions: int = Field(8, ge=0, description="code blocks executed per solution at most")
+    tags: Literal["markdown", "llm-code"] = Field(
+        "markdown", description="marker preset: ```python/```output or <llm-code>/<llm-code-output>"
+    )
+    begin: str | None = Field(None, description="opens a code block (default: from tags)", min_length=1)
+    end: str | None = Field(None, description="closes a code block; sent as a stop phrase", min_length=1)
+    output_begin: str | None = Field(None, description="opens the output block fed back", min_length=1)
+    output_end: str | None = Field(None, description="closes the output block fed back", min_length=1)
+    output_format: Literal["qwen", "llama"] = Field(
+        "qwen", description="qwen: stdout then stderr; llama: status line and [stdout]/[stderr] sections"
+    )
+    timeout: float = Field(10.0, gt=0, description="wall/CPU seconds per executed block")
+    max_output_characters: int = Field(1000, gt=0, description="longer outputs are cut in the middle")
+
+
+FLAT_CODE_SETTINGS = {
+    "code_execution": "enabled",
+    "max_code_executions": "max_executions",
+    "code_tags": "tags",
+    "code_begin": "begin",
+    "code_end": "end",
+    "code_output_begin": "output_begin",
+    "code_output_end": "output_end",
+    "code_output_format": "output_format",
+    "code_timeout": "timeout",
+    "max_code_output_characters": "max_output_characters",
+}
+"""The flat spellings (`++code_execution=true`, as in NeMo-Skills) and the `code.` field each one sets."""
+
+
 class GenerationConfig(Strict):
     """Everything that decides what is sent to the server and how hard the client pushes."""
 
@@ -84,20 +118,9 @@ class GenerationConfig(Strict):
     error_budget: int = Field(
         20, ge=1, description="abort after this many consecutive requests fail for good (server clearly down)"
     )
-    code_execution: bool = Field(False, description="tool-integrated reasoning: run the model's code, feed the output back")
-    max_code_executions: int = Field(8, ge=0, description="code blocks executed per solution at most")
-    code_tags: Literal["markdown", "llm-code"] = Field(
-        "markdown", description="marker preset: ```python/```output or <llm-code>/<llm-code-output>"
+    code: CodeExecutionConfig = Field(
+        default_factory=CodeExecutionConfig, description="code execution (tool-integrated reasoning): docs/code_execution.md"
     )
-    code_begin: str | None = Field(None, description="opens a code block (default: from code_tags)", min_length=1)
-    code_end: str | None = Field(None, description="closes a code block; sent as a stop phrase", min_length=1)
-    code_output_begin: str | None = Field(None, description="opens the output block fed back", min_length=1)
-    code_output_end: str | None = Field(None, description="closes the output block fed back", min_length=1)
-    code_output_format: Literal["qwen", "llama"] = Field(
-        "qwen", description="qwen: stdout then stderr; llama: status line and [stdout]/[stderr] sections"
-    )
-    code_timeout: float = Field(10.0, gt=0, description="wall/CPU seconds per executed block")
-    max_code_output_characters: int = Field(1000, gt=0, description="longer outputs are cut in the middle")
     sandbox_address: str | None = Field(None, description="URL of the sandbox service (ns eval sets it)")
     strategy: str | None = Field(None, description="test-time scaling strategy (docs/strategies.md)")
     best_of_n: BestOfNSettings = Field(default_factory=BestOfNSettings)
@@ -145,12 +168,33 @@ class GenerationConfig(Strict):
             data["inference"] = inference
         return data
 
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_code_settings_live_in_code(cls, data: Any) -> Any:
+        """`++code_execution=true`, `++code_tags=...` (the flat spellings) set the fields of `code`."""
+        if not isinstance(data, dict) or not FLAT_CODE_SETTINGS.keys() & data.keys():
+            return data
+        code = data.get("code")
+        if isinstance(code, CodeExecutionConfig):
+            code = code.model_dump(exclude_unset=True)
+        if not isinstance(code, dict | None):
+            return data  # pydantic reports the bad `code` (and the flat keys left over)
+        data, code = dict(data), dict(code or {})
+        for flat, nested in FLAT_CODE_SETTINGS.items():
+            if flat in data:
+                if nested in code:
+                    raise ValueError(f"++{flat} and ++code.{nested} are two spellings of one setting: give only one")
+                code[nested] = data.pop(flat)
+        data["code"] = code
+        return data
+
     @model_validator(mode="after")
     def _token_log_needs_one_request(self) -> GenerationConfig:
-        if self.code_execution and self.inference.token_log:
-            raise ValueError("inference.token_log logs one request per record: it cannot be combined with code_execution")
-        if self.strategy and (self.code_execution or self.inference.token_log or self.batch_api):
-            raise ValueError(f"++strategy={self.strategy} cannot be combined with code_execution, inference.token_log "
+        if self.code.enabled and self.inference.token_log:
+            raise ValueError("inference.token_log logs one request per record: it cannot be combined with "
+                             "code.enabled (++code_execution)")
+        if self.strategy and (self.code.enabled or self.inference.token_log or self.batch_api):
+            raise ValueError(f"++strategy={self.strategy} cannot be combined with code.enabled, inference.token_log "
                              "or batch_api")
         return self
 
@@ -177,5 +221,7 @@ def record_settings(config: GenerationConfig) -> dict:
     for key in ("problem_ids", "reward_model"):
         if dumped[key] is None:
             dumped.pop(key)  # absent keeps the fingerprints of runs made before these settings existed
+    code = dumped.pop("code")  # flat, as before the settings were nested: older partial files still resume
+    dumped.update({flat: code[nested] for flat, nested in FLAT_CODE_SETTINGS.items()})
     return dumped
 

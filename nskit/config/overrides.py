@@ -90,6 +90,8 @@ def _explain(model: type[BaseModel], exc: ValidationError) -> str:
         if error["type"] == "extra_forbidden":
             unknown = True
             lines.append(f"unknown setting ++{key}")
+        elif not key:  # a check of the whole config (two settings that do not go together): its message says all
+            lines.append(error["msg"].removeprefix("Value error, "))
         else:
             lines.append(f"bad value for ++{key}: {error['msg']} (got {error.get('input')!r})")
     if unknown:

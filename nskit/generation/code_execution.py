@@ -7,7 +7,7 @@ One solution = one sandbox session (later blocks see earlier variables) and a ch
     turn 2: prompt + everything so far (continued)   -> more text, maybe another block ...
 
 The loop ends at a final `\\boxed{}`, when the model stops without code, when `tokens_to_generate` (counted over
-all turns) is spent, or after `max_code_executions` blocks (one last turn then runs without the code stop
+all turns) is spent, or after `code.max_executions` blocks (one last turn then runs without the code stop
 phrase so the model can finish). Chat mode continues the assistant message (`continue_final_message`, vLLM);
 raw-completion mode appends to the prompt text.
 """
@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from nskit.config.generation import GenerationConfig, InferenceConfig
+from nskit.config.generation import CodeExecutionConfig, GenerationConfig, InferenceConfig
 from nskit.errors import UserError
 from nskit.generation.client import Completion, ModelClient, RequestFailed, ServerDown
 from nskit.generation.code_format import (
@@ -49,27 +49,8 @@ class SandboxDown(ServerDown):
     """Too many code executions in a row failed because the sandbox service could not run them."""
 
 
-@dataclass(frozen=True)
-class CodeExecutionSettings:
-    """What the loop needs from the generation settings."""
-
-    tags: CodeTags
-    max_code_executions: int
-    code_timeout: float
-    output_format: str
-    max_output_characters: int
-    sandbox_error_budget: int = 10
-
-    @classmethod
-    def from_config(cls, settings: GenerationConfig) -> CodeExecutionSettings:
-        """Settings from `++code_*` keys."""
-        return cls(
-            tags=code_tags(settings),
-            max_code_executions=settings.max_code_executions,
-            code_timeout=settings.code_timeout,
-            output_format=settings.code_output_format,
-            max_output_characters=settings.max_code_output_characters,
-        )
+SANDBOX_ERROR_BUDGET = 10
+"""Code executions in a row that the sandbox service may fail to run before the run stops with `SandboxDown`."""
 
 
 @dataclass
@@ -118,9 +99,12 @@ def continuation(prompt: Prompt, generated: str, stop_phrases: tuple[str, ...]) 
 class CodeExecutionStrategy:
     """A generation strategy (see `runner.Strategy`) that runs model-written code in the sandbox."""
 
-    def __init__(self, sandbox: SandboxClient, settings: CodeExecutionSettings) -> None:
+    def __init__(self, sandbox: SandboxClient, settings: CodeExecutionConfig,
+                 sandbox_error_budget: int = SANDBOX_ERROR_BUDGET) -> None:
         self.sandbox = sandbox
         self.settings = settings
+        self.tags = code_tags(settings)
+        self.sandbox_error_budget = sandbox_error_budget
         self._sandbox_failures_in_a_row = 0
 
     async def __call__(self, client: ModelClient, job: GenerationJob, record: dict[str, Any]) -> dict[str, Any]:
@@ -138,14 +122,14 @@ class CodeExecutionStrategy:
     async def _solve(
         self, client: ModelClient, prompt: Prompt, inference: InferenceConfig, session_id: str, solution: Solution
     ) -> None:
-        tags = self.settings.tags
+        tags = self.tags
         budget = inference.tokens_to_generate
         while True:
             remaining = budget - solution.generated_tokens
             if remaining <= 0:
                 solution.stop = "token_budget"
                 return
-            code_allowed = len(solution.steps) < self.settings.max_code_executions
+            code_allowed = len(solution.steps) < self.settings.max_executions
             request, extra = continuation(prompt, solution.generation, (tags.code_end,) if code_allowed else ())
             params = inference.model_copy(update={"tokens_to_generate": remaining})
             completion = await client.generate(request, params, extra_body=extra or None)
@@ -180,9 +164,9 @@ class CodeExecutionStrategy:
     def _pending(self, completion: Completion, code_allowed: bool) -> PendingCode | None:
         if not code_allowed:
             return None
-        end = self.settings.tags.code_end
+        end = self.tags.code_end
         stopped_at_end = completion.finish_reason == "stop" and completion.stop_reason in (None, end)
-        return find_pending_code(completion.text, self.settings.tags, stopped_at_end)
+        return find_pending_code(completion.text, self.tags, stopped_at_end)
 
     @staticmethod
     def _stop_reason(solution: Solution, completion: Completion, code_allowed: bool) -> str:
@@ -199,11 +183,11 @@ class CodeExecutionStrategy:
         """
         started = time.monotonic()
         try:
-            result = await self.sandbox.execute(code, session_id=session_id, timeout=self.settings.code_timeout)
+            result = await self.sandbox.execute(code, session_id=session_id, timeout=self.settings.timeout)
         except SandboxError as exc:
             self._sandbox_failures_in_a_row += 1
             log.warning("sandbox could not run a code block: %s", exc)
-            if self._sandbox_failures_in_a_row >= self.settings.sandbox_error_budget:
+            if self._sandbox_failures_in_a_row >= self.sandbox_error_budget:
                 raise SandboxDown(
                     f"{self._sandbox_failures_in_a_row} code executions in a row failed in the sandbox "
                     f"{self.sandbox.base_url}: {exc}"
@@ -262,6 +246,6 @@ async def open_code_execution(settings: GenerationConfig) -> AsyncIterator[CodeE
             await sandbox.health()
         except SandboxError as exc:
             raise SandboxDown(f"the sandbox at {settings.sandbox_address} does not answer: {exc}") from exc
-        yield CodeExecutionStrategy(sandbox, CodeExecutionSettings.from_config(settings))
+        yield CodeExecutionStrategy(sandbox, settings.code)
     finally:
         await sandbox.aclose()

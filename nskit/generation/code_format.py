@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nskit.config.generation import GenerationConfig
+from nskit.config.generation import CodeExecutionConfig
 from nskit.sandbox import ExecutionResult
 
 
@@ -26,17 +26,17 @@ CODE_TAG_PRESETS: dict[str, CodeTags] = {
     "markdown": CodeTags("```python\n", "```\n", "```output\n", "```\n"),
     "llm-code": CodeTags("<llm-code>\n", "</llm-code>\n", "<llm-code-output>\n", "</llm-code-output>\n"),
 }
-"""`++code_tags=NAME`; each marker can still be set on its own (`++code_begin=...`)."""
+"""`++code.tags=NAME`; each marker can still be set on its own (`++code.begin=...`)."""
 
 
-def code_tags(settings: GenerationConfig) -> CodeTags:
+def code_tags(settings: CodeExecutionConfig) -> CodeTags:
     """The markers in effect: the preset, with any marker set explicitly taking its place."""
-    preset = CODE_TAG_PRESETS[settings.code_tags]
+    preset = CODE_TAG_PRESETS[settings.tags]
     return CodeTags(
-        code_begin=settings.code_begin or preset.code_begin,
-        code_end=settings.code_end or preset.code_end,
-        output_begin=settings.code_output_begin or preset.output_begin,
-        output_end=settings.code_output_end or preset.output_end,
+        code_begin=settings.begin or preset.code_begin,
+        code_end=settings.end or preset.code_end,
+        output_begin=settings.output_begin or preset.output_begin,
+        output_end=settings.output_end or preset.output_end,
     )
 
 

@@ -56,7 +56,7 @@ def chunk_config(settings: GenerationConfig, seed: int | None, prompt_default: s
     user set (`model_fields_set`) overrides the defaults of the file.
     """
     overrides = settings.model_dump(exclude_unset=True)
-    if settings.code_execution:
+    if settings.code.enabled:
         prompt_default = CODE_EXECUTION_PROMPT
     layers: list[dict[str, Any]] = [{"prompt_config": prompt_default}]
     if seed is not None:
@@ -171,7 +171,7 @@ async def generate_in_batches(request: GenerateRequest, settings: GenerationConf
     from nskit.generation.batch_backends import OpenAIBatches, vllm_batch_backend
     from nskit.generation.batch_files import BatchBackend
 
-    if settings.code_execution:
+    if settings.code.enabled:
         raise UserError("++batch_api=True sends one request per record; ++code_execution=true needs a live server")
     api_key = os.environ.get("OPENAI_API_KEY")
     backend: BatchBackend

@@ -40,7 +40,7 @@ def open_scaling(settings: GenerationConfig) -> AbstractAsyncContextManager[Stra
 
 STRATEGIES: tuple[StrategyEntry, ...] = (
     StrategyEntry("scaling", lambda settings: settings.strategy is not None, open_scaling),
-    StrategyEntry("code_execution", lambda settings: settings.code_execution, open_code_execution),
+    StrategyEntry("code_execution", lambda settings: settings.code.enabled, open_code_execution),
     StrategyEntry("default", lambda settings: True, open_default),
 )
 

@@ -4,6 +4,9 @@ Each worker runs one task at a time, so a task that overruns its deadline is kno
 SIGKILL and a fresh one takes its place (forked from a forkserver that has sympy already imported, so a
 replacement costs milliseconds). No `signal.alarm`: this works from any thread and for any code the task runs.
 Workers get an address-space limit so that a runaway computation fails with MemoryError instead of swapping.
+
+Tasks are looked up by name in the `TASKS` dict of `nskit.grading.tasks` and of any extra task modules the pool
+is given (dotted names, e.g. the tests' `tests.grading.pool_tasks`); the forkserver preloads them all.
 """
 
 from __future__ import annotations
@@ -16,13 +19,19 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 _TASKS_MODULE = "nskit.grading.tasks"
 DEFAULT_MEMORY_LIMIT = 4 * 1024**3
+_OK, _FAILED, _UNAVAILABLE = "ok", "failed", "unavailable"
+"""Status of a worker's answer: the task's value, the task raised, or the worker cannot run the task at all."""
+
+
+class TaskUnavailable(RuntimeError):
+    """The workers cannot run the named task: no task module defines it, or a task module failed to load."""
 
 
 @dataclass(frozen=True)
@@ -39,14 +48,29 @@ class Outcome:
         return self.error is None
 
 
-def _worker_main(connection: Connection, memory_limit: int | None) -> None:
-    """Worker loop: receive (task id, task name, args), answer (task id, ok, value or error text)."""
+def _load_tasks(modules: Sequence[str]) -> dict[str, Callable[..., Any]]:
+    """The merged `TASKS` of `modules`; a name defined twice is an error, not a silent override."""
     import importlib
+
+    tasks: dict[str, Callable[..., Any]] = {}
+    for module in modules:
+        for name, task in importlib.import_module(module).TASKS.items():
+            if name in tasks:
+                raise ValueError(f"grading task {name!r} of {module} is already defined by an earlier task module")
+            tasks[name] = task
+    return tasks
+
+
+def _worker_main(connection: Connection, memory_limit: int | None, modules: tuple[str, ...]) -> None:
+    """Worker loop: receive (task id, task name, args), answer (task id, status, value or error text)."""
     import resource
 
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    tasks = importlib.import_module(_TASKS_MODULE).TASKS
+    try:
+        tasks, unavailable = _load_tasks(modules), None
+    except Exception as exc:  # every task sent is answered with this; the parent raises it as TaskUnavailable
+        tasks, unavailable = {}, f"the grading workers could not load {', '.join(modules)}: {type(exc).__name__}: {exc}"
     while True:
         try:
             message = connection.recv()
@@ -55,10 +79,14 @@ def _worker_main(connection: Connection, memory_limit: int | None) -> None:
         if message is None:
             return
         task_id, name, args = message
-        try:
-            reply = (task_id, True, tasks[name](*args))
-        except BaseException as exc:  # reported to the parent, which records it on the item
-            reply = (task_id, False, f"{type(exc).__name__}: {str(exc)[:500]}")
+        if unavailable is not None or name not in tasks:
+            reply = (task_id, _UNAVAILABLE, unavailable or f"no grading task named {name!r} in {', '.join(modules)} "
+                     f"(known: {', '.join(sorted(tasks))})")
+        else:
+            try:
+                reply = (task_id, _OK, tasks[name](*args))
+            except BaseException as exc:  # reported to the parent, which records it on the item
+                reply = (task_id, _FAILED, f"{type(exc).__name__}: {str(exc)[:500]}")
         connection.send(reply)
 
 
@@ -85,9 +113,9 @@ def _main_module_hidden() -> Iterator[None]:
 
 
 class _Worker:
-    def __init__(self, context: Any, memory_limit: int | None) -> None:
+    def __init__(self, context: Any, memory_limit: int | None, modules: tuple[str, ...]) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, memory_limit), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, memory_limit, modules), daemon=True)
         with _main_module_hidden():
             self.process.start()
         child.close()
@@ -113,20 +141,31 @@ class _Worker:
 
 
 class WorkerPool:
-    """Run named grading tasks (see `nskit.grading.tasks.TASKS`) on `workers` processes, each with a timeout."""
+    """Run named grading tasks (see `nskit.grading.tasks.TASKS`) on `workers` processes, each with a timeout.
 
-    def __init__(self, workers: int | None = None, memory_limit: int | None = DEFAULT_MEMORY_LIMIT) -> None:
+    `task_modules`: dotted names of further modules whose `TASKS` dicts join the registry in the workers (the
+    tests register their sleeping and crashing helpers this way). A name no module defines raises
+    `TaskUnavailable` from `run`/`iter_run`.
+    """
+
+    def __init__(self, workers: int | None = None, memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+                 task_modules: Sequence[str] = ()) -> None:
         self.size = max(1, workers or os.cpu_count() or 1)
         self.memory_limit = memory_limit
+        self.task_modules = (_TASKS_MODULE, *task_modules)
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([_TASKS_MODULE])
+        # Takes effect when this process starts its forkserver; workers import whatever it did not preload.
+        self._context.set_forkserver_preload(list(self.task_modules))
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
         self.replaced = 0
 
     def _ensure_workers(self, count: int) -> None:
         while len(self._workers) < count:
-            self._workers.append(_Worker(self._context, self.memory_limit))
+            self._workers.append(self._new_worker())
+
+    def _new_worker(self) -> _Worker:
+        return _Worker(self._context, self.memory_limit, self.task_modules)
 
     def run(
         self,
@@ -146,7 +185,10 @@ class WorkerPool:
         return [o if o is not None else Outcome(error="lost") for o in outcomes]
 
     def iter_run(self, name: str, items: list[tuple], *, timeout: float) -> Iterator[tuple[int, Outcome]]:
-        """Yield (index, outcome) as tasks finish; a task past `timeout` seconds is killed and reported."""
+        """Yield (index, outcome) as tasks finish; a task past `timeout` seconds is killed and reported.
+
+        Raises `TaskUnavailable` when the workers have no task `name` (or could not load their task modules).
+        """
         with self._lock:
             yield from self._iter_run(name, items, timeout)
 
@@ -186,14 +228,16 @@ class WorkerPool:
             index = worker.task
             assert index is not None
             try:
-                task_id, ok, value = worker.connection.recv()
+                task_id, status, value = worker.connection.recv()
             except (EOFError, OSError):
                 code = worker.process.exitcode
                 yield index, Outcome(error=f"grading worker died (exit code {code})")
                 idle.append(self._replace(worker))
                 continue
+            if status == _UNAVAILABLE:
+                raise TaskUnavailable(value)
             idle.append(worker)
-            yield task_id, Outcome(value=value) if ok else Outcome(error=value)
+            yield task_id, Outcome(value=value) if status == _OK else Outcome(error=value)
         now = time.monotonic()
         for connection, worker in list(busy.items()):
             if worker.deadline <= now:
@@ -205,7 +249,7 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.kill()
-        fresh = _Worker(self._context, self.memory_limit)
+        fresh = self._new_worker()
         self._workers[self._workers.index(worker)] = fresh
         self.replaced += 1
         return fresh

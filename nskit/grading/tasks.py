@@ -1,10 +1,9 @@
 """The functions grading workers run, by name. Importing this module loads sympy and the LaTeX parser, which is
-why the pool's forkserver preloads it: every worker starts warm."""
+why the pool's forkserver preloads it: every worker starts warm. Other modules can add tasks to a pool of their
+own (`WorkerPool(task_modules=...)`), as the tests do with `tests/grading/pool_tasks.py`."""
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,22 +20,6 @@ def equal(expected: str, predicted: str | None) -> bool:
     return check_equal(expected, predicted)
 
 
-def _sleep(seconds: float) -> float:
-    """Test helper: a task that takes `seconds` (the pool tests use it to exercise the timeout)."""
-    time.sleep(seconds)
-    return seconds
-
-
-def _crash() -> None:
-    """Test helper: the worker dies without answering."""
-    os._exit(3)
-
-
-def _raise(message: str) -> None:
-    """Test helper: the task raises."""
-    raise RuntimeError(message)
-
-
 def _warm() -> None:
     # the first parse initialises the ANTLR parser tables; do it before forking workers
     to_sympy("x+1")
@@ -44,8 +27,5 @@ def _warm() -> None:
 
 TASKS: dict[str, Callable[..., Any]] = {
     "equal": equal,
-    "sleep": _sleep,
-    "crash": _crash,
-    "raise": _raise,
 }
 _warm()

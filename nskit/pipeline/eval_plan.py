@@ -171,7 +171,7 @@ def sandbox_request(settings: GenerationConfig, code: bool = False) -> SandboxRe
     `++sandbox_address` names a running one. Sessions: one per solution in flight, capped at MAX_SANDBOX_SESSIONS."""
     from nskit.generation.scaling.registry import needs_sandbox
 
-    if not (settings.code_execution or needs_sandbox(settings, code)) or settings.sandbox_address:
+    if not (settings.code.enabled or needs_sandbox(settings, code)) or settings.sandbox_address:
         return None
     return SandboxRequest(max_sessions=min(settings.max_concurrent_requests, MAX_SANDBOX_SESSIONS))
 

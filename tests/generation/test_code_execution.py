@@ -17,10 +17,9 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from nskit.config.generation import GenerationConfig, InferenceConfig
+from nskit.config.generation import CodeExecutionConfig, GenerationConfig, InferenceConfig
 from nskit.generation.client import ModelClient, RetryPolicy
 from nskit.generation.code_execution import (
-    CodeExecutionSettings,
     CodeExecutionStrategy,
     SandboxDown,
     open_code_execution,
@@ -107,9 +106,12 @@ def assistant_so_far(body: dict[str, Any]) -> str:
 
 
 def solve(sandbox_url: str, script: Script, problem: str = "What is 6 times 7?", template: str | None = None,
-          **settings: Any) -> tuple[dict[str, Any], ScriptedModel]:
-    """Run the strategy on one record against the scripted model; (fields, what the model was sent)."""
-    config = GenerationConfig(code_execution=True, sandbox_address=sandbox_url, **settings)
+          code: dict[str, Any] | None = None, **settings: Any) -> tuple[dict[str, Any], ScriptedModel]:
+    """Run the strategy on one record against the scripted model; (fields, what the model was sent).
+
+    `code`: the `++code.*` settings besides `enabled`; `settings`: the other generation settings."""
+    config = GenerationConfig(code=CodeExecutionConfig(enabled=True, **(code or {})), sandbox_address=sandbox_url,
+                              **settings)
     job = GenerationJob(
         input_file=Path("unused.jsonl"), output_file=Path("unused-out.jsonl"),
         prompt_config=PromptConfig(user="{problem}"), inference=config.inference,
@@ -181,7 +183,7 @@ def test_traceback_is_trimmed_before_the_model_sees_it(sandbox_url: str) -> None
 
 
 def test_max_code_executions_then_one_last_turn_without_the_code_stop(sandbox_url: str) -> None:
-    fields, model = solve(sandbox_url, lambda body: Turn("```python\nprint(1)\n"), max_code_executions=2)
+    fields, model = solve(sandbox_url, lambda body: Turn("```python\nprint(1)\n"), code={"max_executions": 2})
     assert fields["num_code_executions"] == 2 and fields["num_turns"] == 3
     assert ["```\n" in (body.get("stop") or []) for body in model.bodies] == [True, True, False]
     assert fields["code_stop_reason"] == "max_code_executions"
@@ -221,7 +223,7 @@ def test_llm_code_tags_and_a_closed_block_at_end_of_sequence(sandbox_url: str) -
             return Turn("<llm-code>\nprint(3 ** 2)\n</llm-code>", stop_reason=None)  # EOS right after the tag
         return Turn("\\boxed{9}", stop_reason=None)
 
-    fields, model = solve(sandbox_url, script, code_tags="llm-code")
+    fields, model = solve(sandbox_url, script, code={"tags": "llm-code"})
     assert model.bodies[0]["stop"] == ["</llm-code>\n"]
     assert model.bodies[1]["messages"][-1]["content"] == (
         "<llm-code>\nprint(3 ** 2)\n</llm-code>\n<llm-code-output>\n9\n</llm-code-output>\n"
@@ -233,7 +235,7 @@ def test_long_output_is_cut_for_the_model_and_on_the_step(sandbox_url: str) -> N
     def script(body: dict[str, Any]) -> Turn:
         return Turn("```python\nprint('x' * 5000)\n") if not assistant_so_far(body) else Turn("done", stop_reason=None)
 
-    fields, model = solve(sandbox_url, script, max_code_output_characters=200)
+    fields, model = solve(sandbox_url, script, code={"max_output_characters": 200})
     shown = model.bodies[1]["messages"][-1]["content"].split("```output\n", 1)[1]
     assert "characters cut]" in shown and len(shown) < 300
     assert fields["code_steps"][0]["output_truncated"] is True and len(fields["code_steps"][0]["stdout"]) < 300
@@ -243,14 +245,14 @@ def test_sandbox_failure_is_recorded_on_the_step_with_the_reason() -> None:
     from nskit.proc import free_port
 
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    config = GenerationConfig(code_execution=True, sandbox_address=dead)
+    config = GenerationConfig(code=CodeExecutionConfig(enabled=True), sandbox_address=dead)
     job = GenerationJob(input_file=Path("in.jsonl"), output_file=Path("out.jsonl"),
                         prompt_config=PromptConfig(user="{problem}"), inference=config.inference)
 
     async def run() -> dict[str, Any]:
         async with scripted_model(lambda body: Turn("```python\nprint(1)\n")) as model:
             client = ModelClient(model.base_url, retry=RetryPolicy(max_retries=0))
-            strategy = CodeExecutionStrategy(SandboxClient(dead), CodeExecutionSettings.from_config(config))
+            strategy = CodeExecutionStrategy(SandboxClient(dead), config.code)
             try:
                 return await strategy(client, job, {"problem": "p"})
             finally:
@@ -270,7 +272,7 @@ def test_sandbox_failure_is_recorded_on_the_step_with_the_reason() -> None:
     with pytest.raises(SandboxDown, match=f"the sandbox at {dead} does not answer"):
         asyncio.run(open_dead())
     with pytest.raises(ValueError, match="needs a sandbox"):
-        asyncio.run(open_code_execution(GenerationConfig(code_execution=True)).__aenter__())
+        asyncio.run(open_code_execution(GenerationConfig(code=CodeExecutionConfig(enabled=True))).__aenter__())
 
 
 def test_many_problems_concurrently_each_in_its_own_session(sandbox_url: str, tmp_path: Path) -> None:
@@ -284,7 +286,7 @@ def test_many_problems_concurrently_each_in_its_own_session(sandbox_url: str, tm
 
     source = tmp_path / "in.jsonl"
     write_jsonl(source, [{"id": i, "problem": f"square {i}"} for i in range(count)])
-    config = GenerationConfig(code_execution=True, sandbox_address=sandbox_url)
+    config = GenerationConfig(code=CodeExecutionConfig(enabled=True), sandbox_address=sandbox_url)
     job = GenerationJob(input_file=source, output_file=tmp_path / "out.jsonl",
                         prompt_config=PromptConfig(user="{problem}"), inference=config.inference)
 
@@ -309,20 +311,17 @@ def test_many_problems_concurrently_each_in_its_own_session(sandbox_url: str, tm
 
 
 def test_a_streak_of_sandbox_failures_aborts_the_run() -> None:
-    from dataclasses import replace
-
     from nskit.proc import free_port
 
     dead = f"http://127.0.0.1:{free_port()}"
-    config = GenerationConfig(code_execution=True, sandbox_address=dead)
-    settings = replace(CodeExecutionSettings.from_config(config), sandbox_error_budget=2)
+    config = GenerationConfig(code=CodeExecutionConfig(enabled=True), sandbox_address=dead)
     job = GenerationJob(input_file=Path("in.jsonl"), output_file=Path("out.jsonl"),
                         prompt_config=PromptConfig(user="{problem}"), inference=config.inference)
 
     async def run() -> dict[str, Any]:
         async with scripted_model(lambda body: Turn("```python\nprint(1)\n")) as model:
             client = ModelClient(model.base_url, retry=RetryPolicy(max_retries=0))
-            strategy = CodeExecutionStrategy(SandboxClient(dead), settings)
+            strategy = CodeExecutionStrategy(SandboxClient(dead), config.code, sandbox_error_budget=2)
             try:
                 first = await strategy(client, job, {"problem": "p"})  # failure 1: recorded on the step
                 with pytest.raises(SandboxDown, match="2 code executions in a row failed"):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nskit.config.generation import GenerationConfig
+from nskit.config.generation import CodeExecutionConfig, GenerationConfig
 from nskit.config.overrides import OverrideError, build_config, parse_overrides
 from nskit.config.settings import generation_settings
 from nskit.generation.code_format import (
@@ -61,11 +61,12 @@ def test_llm_code_tags() -> None:
 
 
 def test_explicit_markers_override_the_preset() -> None:
-    tags = code_tags(GenerationConfig(code_tags="llm-code", code_end="</code>\n"))
+    tags = code_tags(CodeExecutionConfig(tags="llm-code", end="</code>\n"))
     assert tags.code_begin == "<llm-code>\n" and tags.code_end == "</code>\n"
     assert tags.output_begin == "<llm-code-output>\n"
-    with pytest.raises(OverrideError, match="code_tags"):
-        build_config(GenerationConfig, parse_overrides(["++code_tags=xml"]))
+    for spelling in ("++code_tags=xml", "++code.tags=xml"):
+        with pytest.raises(OverrideError, match="bad value for \\+\\+code.tags: .*'markdown' or 'llm-code'"):
+            build_config(GenerationConfig, parse_overrides([spelling]))
 
 
 def test_final_answer_detection() -> None:
@@ -107,7 +108,7 @@ def test_output_block_terminates_the_text() -> None:
 
 def test_code_execution_selects_the_strategy_and_the_tir_prompt() -> None:
     assert select_strategy(GenerationConfig()).name == "default"
-    assert select_strategy(GenerationConfig(code_execution=True)).name == "code_execution"
+    assert select_strategy(GenerationConfig(code=CodeExecutionConfig(enabled=True))).name == "code_execution"
     on = generation_settings(["++code_execution=true"])
     assert chunk_config(on, None, "generic/math").prompt_config == CODE_EXECUTION_PROMPT
     assert chunk_config(generation_settings(), None, "generic/math").prompt_config == "generic/math"

@@ -70,7 +70,10 @@ def test_a_timed_out_check_is_recorded_as_such(tmp_path: Path, monkeypatch: pyte
 
     path = tmp_path / "output.jsonl"
     _write(path, [{"expected_answer": "x+1", "generation": "\\boxed{1+x}"}, {"expected_answer": "2", "generation": "\\boxed{2}"}])
+    from tests.grading.pool_tasks import POOL_TASKS
+
     original = WorkerPool.iter_run
+    monkeypatch.setattr(files, "WorkerPool", lambda workers: WorkerPool(workers, task_modules=[POOL_TASKS]))
     monkeypatch.setattr(WorkerPool, "iter_run", lambda self, name, items, timeout: original(self, "sleep", [(60.0,)] * len(items), timeout=timeout))
     summary = files.grade_files(path, timeout=1.0, workers=1)
     first, second = _read(path)
