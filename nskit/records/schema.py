@@ -102,6 +102,9 @@ class OutputRecord(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=Fal
     finished_thinking: bool | None = None
     num_reasoning_tokens: int | None = None
     num_answer_tokens: int | None = None
+    strategy: str | None = None
+    trajectory: dict[str, Any] | None = None
+    num_requests: int | None = None
     reward_model_score: float | None = None
     subset_for_metrics: str | None = None
     predicted_answer: str | None = None
