@@ -17,13 +17,13 @@ from nskit.datasets.download import fetch, resolve_mirror
 from nskit.datasets.errors import ConversionError
 from nskit.datasets.registry import get_benchmark
 from nskit.datasets.types import Benchmark, Record
-from nskit.records import jsonl_bytes, write_if_changed
+from nskit.records import jsonl_bytes, schema, write_if_changed
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 DATA_DIR_ENV = "NSKIT_DATA_DIR"
-REQUIRED_FIELDS = ("id", "problem", "expected_answer")
+REQUIRED_FIELDS = (schema.ID, schema.PROBLEM, schema.EXPECTED_ANSWER)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from nskit.generation.code_format import (
 )
 from nskit.generation.jobs import GenerationJob
 from nskit.prompt.render import Prompt, build_prompt
+from nskit.records import schema
 from nskit.sandbox import SandboxClient, SandboxError
 
 log = logging.getLogger(__name__)
@@ -217,18 +218,18 @@ class CodeExecutionStrategy:
     @staticmethod
     def _fields(solution: Solution) -> dict[str, Any]:
         fields: dict[str, Any] = {
-            "generation": solution.generation,
-            "finish_reason": solution.finish_reason,
-            "num_input_tokens": solution.input_tokens,
-            "num_generated_tokens": solution.generated_tokens,
-            "num_retries": solution.retries,
-            "num_turns": solution.turns,
-            "num_code_executions": len(solution.steps),
-            "code_stop_reason": solution.stop,
-            "code_steps": [asdict(step) for step in solution.steps],
+            schema.GENERATION: solution.generation,
+            schema.FINISH_REASON: solution.finish_reason,
+            schema.NUM_INPUT_TOKENS: solution.input_tokens,
+            schema.NUM_GENERATED_TOKENS: solution.generated_tokens,
+            schema.NUM_RETRIES: solution.retries,
+            schema.NUM_TURNS: solution.turns,
+            schema.NUM_CODE_EXECUTIONS: len(solution.steps),
+            schema.CODE_STOP_REASON: solution.stop,
+            schema.CODE_STEPS: [asdict(step) for step in solution.steps],
         }
         if solution.error is not None:
-            fields["error"] = solution.error
+            fields[schema.ERROR] = solution.error
         return fields
 
 

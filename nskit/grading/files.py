@@ -71,17 +71,17 @@ def _load(path: Path, extraction: Extraction) -> list[tuple[Record, str, str | N
     """Records of one file with their expected and extracted answers (validated: raises RecordFileError), each
     followed by its trajectory's candidates (`candidate_items`)."""
     loaded = []
-    for number, record in enumerate(read_jsonl(path, required=("expected_answer",)), start=1):
-        if "generation" in record:
-            generation = record["generation"]
+    for number, record in enumerate(read_jsonl(path, required=(schema.EXPECTED_ANSWER,)), start=1):
+        if schema.GENERATION in record:
+            generation = record[schema.GENERATION]
             if generation is not None and not isinstance(generation, str):
                 raise RecordFileError(path, None, f"record {number}: 'generation' is {type(generation).__name__}, not text")
             predicted = extract_answer(generation, extraction) if generation else None
-        elif "predicted_answer" in record:
-            predicted = None if record["predicted_answer"] is None else str(record["predicted_answer"])
+        elif schema.PREDICTED_ANSWER in record:
+            predicted = None if record[schema.PREDICTED_ANSWER] is None else str(record[schema.PREDICTED_ANSWER])
         else:
             raise RecordFileError(path, None, f"record {number} has neither 'generation' nor 'predicted_answer'")
-        loaded.append((record, _answer_text(record["expected_answer"]), predicted))
+        loaded.append((record, _answer_text(record[schema.EXPECTED_ANSWER]), predicted))
         loaded += candidate_items(record, extraction)
     return loaded
 
@@ -97,7 +97,7 @@ def candidates_of(record: Record) -> list[Record]:
 
 def candidate_items(record: Record, extraction: Extraction) -> list[tuple[Record, str, str | None]]:
     """A record's candidates with the record's expected answer and each candidate's extracted answer."""
-    expected = _answer_text(record["expected_answer"])
+    expected = _answer_text(record[schema.EXPECTED_ANSWER])
     return [(c, expected, extract_answer(c[schema.GENERATION], extraction) if c[schema.GENERATION] else None)
             for c in candidates_of(record)]
 
@@ -153,7 +153,7 @@ def grade_files(
 
 def _is_record(item: Record) -> bool:
     """A record of the file, not one of its candidates (those carry no `expected_answer`)."""
-    return "expected_answer" in item
+    return schema.EXPECTED_ANSWER in item
 
 
 def _write_verdict(record: Record, predicted: str | None, outcome: Outcome, summary: GradeSummary) -> None:

@@ -26,7 +26,7 @@ from nskit.judge.runner import (
     load_judge_inputs,
 )
 from nskit.prompt.render import Prompt
-from nskit.records import PartialOutput, Record
+from nskit.records import PartialOutput, Record, schema
 
 
 async def judge_in_batches(paths: Sequence[Path], settings: JudgeSettings, backend: BatchBackend, *,
@@ -64,7 +64,7 @@ async def judge_in_batches(paths: Sequence[Path], settings: JudgeSettings, backe
             record = records[position]
             if position in done:
                 continue
-            if settings.retry_errors and record.get("judge_error") is None and "judge_correct" in record:
+            if settings.retry_errors and record.get(schema.JUDGE_ERROR) is None and schema.JUDGE_CORRECT in record:
                 report.kept += 1
                 write(partial, position, record)
             elif (judged := decide_without_request(record)) is not None:

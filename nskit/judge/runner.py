@@ -146,7 +146,7 @@ class FileJudge:
         self.report.records += len(records)
 
     async def _judge_record(self, partial: PartialOutput, position: int, record: Record, path: Path) -> None:
-        if self.settings.retry_errors and record.get("judge_error") is None and "judge_correct" in record:
+        if self.settings.retry_errors and record.get(schema.JUDGE_ERROR) is None and schema.JUDGE_CORRECT in record:
             judged = record
             self.report.kept += 1
         else:
@@ -155,7 +155,7 @@ class FileJudge:
                 judged = await self._ask(record, path, position)
             else:
                 self.report.without_request += 1
-        if judged.get("judge_error") is not None:
+        if judged.get(schema.JUDGE_ERROR) is not None:
             self._held.append((partial, position, judged))
             return
         self._persist_held()
@@ -192,11 +192,11 @@ class FileJudge:
 
 def load_judge_inputs(path: Path, settings: JudgeSettings) -> list[Record]:
     """The records of an output file, each with what the judge prompt needs when it has a prediction."""
-    records = read_jsonl(path, required=("expected_answer",))
+    records = read_jsonl(path, required=(schema.EXPECTED_ANSWER,))
     fields = settings.prompt.fields()
     for number, record in enumerate(records, start=1):
         missing = fields - record.keys()
-        if missing and record.get("predicted_answer") is not None:
+        if missing and record.get(schema.PREDICTED_ANSWER) is not None:
             raise RecordFileError(path, number, f"the judge prompt needs field(s) {sorted(missing)}")
     return records
 

@@ -17,7 +17,8 @@ from nskit.metrics.reader import MetricFields
 from nskit.metrics.rows import Row, reward_rows
 from nskit.records import iter_numbered, schema
 
-CANDIDATE_FIELDS = ("predicted_answer", "symbolic_correct", "passed", "reward_model_score", "num_generated_tokens")
+CANDIDATE_FIELDS = (schema.PREDICTED_ANSWER, schema.SYMBOLIC_CORRECT, schema.PASSED, schema.REWARD_MODEL_SCORE,
+                    schema.NUM_GENERATED_TOKENS)
 """What a candidate contributes to its virtual seed record."""
 
 

@@ -99,7 +99,7 @@ def _read_answers(paths: Sequence[Path]) -> tuple[list[list[Any]], list[list[Any
     for index, path in enumerate(paths):
         count = 0
         for line, record in iter_numbered(path):
-            identity = problem_identity(record.get("id"), record.get("problem"))
+            identity = problem_identity(record.get(schema.ID), record.get(schema.PROBLEM))
             if index == 0:
                 identities.append(identity)
                 answers.append([])
@@ -109,9 +109,9 @@ def _read_answers(paths: Sequence[Path]) -> tuple[list[list[Any]], list[list[Any
                 raise RecordFileError(path, line, f"more records than {paths[0].name} ({len(identities)})")
             elif identity != identities[count] and None not in (identity, identities[count]):
                 raise RecordFileError(path, line, f"not the problem at this position in {paths[0].name} (id/problem differ)")
-            answers[count].append(record.get(ORIGINAL_KEY, record.get("predicted_answer")))
-            symbolic[count].append(record.get("symbolic_correct", record.get("is_correct")))
-            errors[count].append(record.get("grading_error"))
+            answers[count].append(record.get(ORIGINAL_KEY, record.get(schema.PREDICTED_ANSWER)))
+            symbolic[count].append(record.get(schema.SYMBOLIC_CORRECT, record.get(schema.IS_CORRECT)))
+            errors[count].append(record.get(schema.GRADING_ERROR))
             count += 1
         if count == 0:
             raise RecordFileError(path, None, "file holds no records")
@@ -132,17 +132,17 @@ def _filled(record: Record, file_index: int, majority: Majority, fill_key: str, 
         for key in _STALE_JUDGE:  # the judgement was about the old pair of answers
             new.pop(key, None)
     if fill_key == "predicted_answer":
-        new.setdefault(ORIGINAL_KEY, record.get("predicted_answer"))
-        new["answer_class"] = majority.winner
-        if own != majority.winner or record.get("predicted_answer") != majority.answer:
-            new["symbolic_correct"] = bool(majority.symbolic_correct)
+        new.setdefault(ORIGINAL_KEY, record.get(schema.PREDICTED_ANSWER))
+        new[schema.ANSWER_CLASS] = majority.winner
+        if own != majority.winner or record.get(schema.PREDICTED_ANSWER) != majority.answer:
+            new[schema.SYMBOLIC_CORRECT] = bool(majority.symbolic_correct)
             new.pop("grading_error", None)
             if majority.grading_error is not None:
-                new["grading_error"] = majority.grading_error
+                new[schema.GRADING_ERROR] = majority.grading_error
     else:
-        new["answer_class"] = own
+        new[schema.ANSWER_CLASS] = own
         if fill_key == "expected_answer":
-            new["symbolic_correct"] = own is not None and own == majority.winner
+            new[schema.SYMBOLIC_CORRECT] = own is not None and own == majority.winner
     return new
 
 

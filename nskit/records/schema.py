@@ -36,6 +36,13 @@ FINISHED_THINKING = "finished_thinking"
 NUM_REASONING_TOKENS = "num_reasoning_tokens"
 NUM_ANSWER_TOKENS = "num_answer_tokens"
 
+# -- tool-integrated reasoning (`++code_execution=true`)
+NUM_TURNS = "num_turns"
+NUM_CODE_EXECUTIONS = "num_code_executions"
+CODE_STOP_REASON = "code_stop_reason"
+CODE_STEPS = "code_steps"
+"""Each executed block: its code, output and timing."""
+
 # -- test-time scaling (`++strategy=NAME`)
 STRATEGY = "strategy"
 """The strategy's name, on each record it wrote."""
@@ -102,6 +109,10 @@ class OutputRecord(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=Fal
     finished_thinking: bool | None = None
     num_reasoning_tokens: int | None = None
     num_answer_tokens: int | None = None
+    num_turns: int | None = None
+    num_code_executions: int | None = None
+    code_stop_reason: str | None = None
+    code_steps: list[dict[str, Any]] | None = None
     strategy: str | None = None
     trajectory: dict[str, Any] | None = None
     num_requests: int | None = None

@@ -160,8 +160,8 @@ def _judge(
 
 def _metadata(record: dict[str, Any], path: Path, line: int) -> dict[str, Any]:
     return {
-        "expected_answer": record.get(EXPECTED_ANSWER),
-        "predicted_answer": record.get(PREDICTED_ANSWER),
+        EXPECTED_ANSWER: record.get(EXPECTED_ANSWER),
+        PREDICTED_ANSWER: record.get(PREDICTED_ANSWER),
         "source": f"{path}:{line}",
     }
 

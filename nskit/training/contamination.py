@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nskit.errors import UserError
-from nskit.records import RecordFileError, iter_numbered
+from nskit.records import RecordFileError, iter_numbered, schema
 from nskit.training.textsim import ngrams, words
 
 
@@ -31,7 +31,7 @@ def training_text(record: dict[str, Any], path: Path, line: int) -> str:
     if isinstance(record.get("messages"), list):
         return "\n".join(str(message.get("content", "")) for message in record["messages"] if isinstance(message, dict))
     if isinstance(record.get("problem"), str):
-        return "\n".join(str(record.get(key, "")) for key in ("problem", "generation"))
+        return "\n".join(str(record.get(key, "")) for key in (schema.PROBLEM, schema.GENERATION))
     raise RecordFileError(path, line, "a training line needs `messages` (SFT) or `problem`")
 
 

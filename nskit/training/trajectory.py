@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from nskit.generation.code_format import CodeTags
+from nskit.records import schema
 from nskit.records.schema import ERROR, FINISH_REASON, GENERATION
 
 ToolTurns = Literal["split", "inline"]
@@ -25,9 +26,9 @@ def trajectory_failure(record: dict[str, Any], drop_code_errors: bool) -> str | 
     generation = record.get(GENERATION)
     if not isinstance(generation, str) or not generation.strip():
         return "empty"
-    if record.get(FINISH_REASON) == "length" or record.get("code_stop_reason") == "token_budget":
+    if record.get(FINISH_REASON) == "length" or record.get(schema.CODE_STOP_REASON) == "token_budget":
         return "truncated"
-    if drop_code_errors and any(step.get("status") != "ok" for step in record.get("code_steps") or ()):
+    if drop_code_errors and any(step.get(schema.STATUS) != "ok" for step in record.get(schema.CODE_STEPS) or ()):
         return "code_error"
     return None
 
@@ -68,7 +69,7 @@ def split_tool_turns(generation: str, executions: int, tags: CodeTags) -> list[d
 def assistant_messages(record: dict[str, Any], tags: CodeTags, tool_turns: ToolTurns) -> list[dict[str, str]]:
     """The assistant side of one record's conversation (TIR records split into tool turns unless `inline`)."""
     generation = record[GENERATION]
-    executions = record.get("num_code_executions")
+    executions = record.get(schema.NUM_CODE_EXECUTIONS)
     if tool_turns == "inline" or executions is None:
         return [{"role": "assistant", "content": generation}]
     return split_tool_turns(generation, int(executions), tags)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from nskit.errors import UserError
 from nskit.judge.verdict import parse_verdict
-from nskit.records.schema import IS_CORRECT, JUDGE_CORRECT, JUDGEMENT, SYMBOLIC_CORRECT
+from nskit.records.schema import IS_CORRECT, JUDGE_CORRECT, JUDGEMENT, PASSED, SYMBOLIC_CORRECT
 
 Verdict = Callable[[dict[str, Any]], "bool | None"]
 """A record -> True (correct), False (wrong), None (not graded this way)."""
@@ -34,7 +34,7 @@ def judge(record: dict[str, Any]) -> bool | None:
 
 def execution(record: dict[str, Any]) -> bool | None:
     """`passed`: the code judge ran the benchmark's tests on the solution."""
-    value = record.get("passed")
+    value = record.get(PASSED)
     return None if value is None else bool(value)
 
 

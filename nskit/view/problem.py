@@ -15,11 +15,7 @@ from nskit.view.fields import record_bits, state_char, verdict, view_fields
 from nskit.view.index import BenchmarkIndex
 from nskit.view.sections import SECTIONS, RecordSource
 
-GENERATED = (schema.FIELDS - {schema.ID, schema.PROBLEM, schema.EXPECTED_ANSWER}) | {
-    "passed", "code_steps", "num_code_executions", "code_stop_reason", "num_turns", "reasoning_content", "tokens",
-    "top_logprobs", "num_reasoning_tokens", "num_answer_tokens", "reward_model_score", "status", "execution_error",
-    "execution_time",
-}
+GENERATED = (schema.FIELDS - {schema.ID, schema.PROBLEM, schema.EXPECTED_ANSWER}) | {"tokens", "top_logprobs"}
 """Fields written by generation, grading and judging; the rest of a record is the problem's data."""
 
 
@@ -47,9 +43,9 @@ def answer_span(generation: str, predicted: Any) -> list[int] | None:
 
 
 def _seconds(record: Record) -> float | None:
-    if isinstance(record.get("generation_time"), (int, float)):
-        return float(record["generation_time"])
-    start, end = record.get("generation_start_time"), record.get("generation_end_time")
+    if isinstance(record.get(schema.GENERATION_TIME), (int, float)):
+        return float(record[schema.GENERATION_TIME])
+    start, end = record.get(schema.GENERATION_START_TIME), record.get(schema.GENERATION_END_TIME)
     if isinstance(start, (int, float)) and isinstance(end, (int, float)):
         return float(end) - float(start)
     return None
@@ -62,27 +58,27 @@ def generation_entry(
     fields = view_fields(record)
     primary, symbolic, judge = verdict(fields, fields.passed)
     bits = record_bits(fields)
-    generation = record.get("generation")
+    generation = record.get(schema.GENERATION)
     text = generation if isinstance(generation, str) else ("" if generation is None else str(generation))
     return {
         "label": label,
         "file": file,
         "state": state_char(bits),
-        "predicted_answer": None if record.get("predicted_answer") is None else str(record["predicted_answer"]),
-        "span": answer_span(text, record.get("predicted_answer")),
+        "predicted_answer": None if record.get(schema.PREDICTED_ANSWER) is None else str(record[schema.PREDICTED_ANSWER]),
+        "span": answer_span(text, record.get(schema.PREDICTED_ANSWER)),
         "correct": primary,
         "symbolic_correct": symbolic,
         "judge_correct": judge,
-        "passed": record.get("passed"),
-        "tokens": record.get("num_generated_tokens"),
-        "input_tokens": record.get("num_input_tokens"),
-        "reasoning_tokens": record.get("num_reasoning_tokens"),
-        "reward": record.get("reward_model_score"),
+        "passed": record.get(schema.PASSED),
+        "tokens": record.get(schema.NUM_GENERATED_TOKENS),
+        "input_tokens": record.get(schema.NUM_INPUT_TOKENS),
+        "reasoning_tokens": record.get(schema.NUM_REASONING_TOKENS),
+        "reward": record.get(schema.REWARD_MODEL_SCORE),
         "seconds": _seconds(record),
-        "finish_reason": record.get("finish_reason"),
-        "error": record.get("error"),
-        "grading_error": record.get("grading_error"),
-        "judge_error": record.get("judge_error"),
+        "finish_reason": record.get(schema.FINISH_REASON),
+        "error": record.get(schema.ERROR),
+        "grading_error": record.get(schema.GRADING_ERROR),
+        "judge_error": record.get(schema.JUDGE_ERROR),
         "judge_no_verdict": record.get(schema.JUDGE_NO_VERDICT),
         "generation": text,
         "sections": [s.as_json() for s in SECTIONS.sections(record, source, data_fields)],
@@ -101,7 +97,7 @@ def answer_groups(records: list[tuple[int, Record]], keys: list[Any] | None = No
         key = vote_key(fields) if keys is None else keys[number]
         group = groups.get(key)
         if group is None:
-            answer = record.get("predicted_answer")
+            answer = record.get(schema.PREDICTED_ANSWER)
             group = groups[key] = {"answer": None if answer is None else str(answer), "members": [], "correct": []}
         group["members"].append(index)
         group["correct"].append(verdict(fields, fields.passed)[0])
@@ -119,7 +115,7 @@ def grader_groups(index: BenchmarkIndex, position: int, timeout: float = 5.0) ->
     from nskit.grading import equivalence_classes
 
     records = _read(index, position)
-    answers = [None if r.get("predicted_answer") is None else str(r["predicted_answer"]) for _, r in records]
+    answers = [None if r.get(schema.PREDICTED_ANSWER) is None else str(r[schema.PREDICTED_ANSWER]) for _, r in records]
     keys: list[Any] = [None] * len(records)
     for number, members in enumerate(equivalence_classes(answers, timeout=timeout)):
         for member in members:
@@ -160,9 +156,9 @@ def problem_page(index: BenchmarkIndex, position: int) -> dict[str, Any]:
         "benchmark": index.name,
         "position": position,
         "problems": index.problems,
-        "id": first.get("id"),
-        "problem": "" if first.get("problem") is None else str(first.get("problem")),
-        "expected_answer": None if first.get("expected_answer") is None else str(first.get("expected_answer")),
+        "id": first.get(schema.ID),
+        "problem": "" if first.get(schema.PROBLEM) is None else str(first.get(schema.PROBLEM)),
+        "expected_answer": None if first.get(schema.EXPECTED_ANSWER) is None else str(first.get(schema.EXPECTED_ANSWER)),
         "data": data,
         "files": files,
         "generations": generations,

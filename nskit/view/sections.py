@@ -90,7 +90,7 @@ SECTIONS = SectionRegistry()
 @SECTIONS.register("reasoning")
 def reasoning(record: Record, source: RecordSource) -> Section | None:
     """A reasoning model's thinking (`reasoning_content`), folded."""
-    text = record.get("reasoning_content")
+    text = record.get(schema.REASONING_CONTENT)
     if not text:
         return None
     return Section("reasoning", "markdown", str(text), open=False, fields=("reasoning_content",))
@@ -99,13 +99,13 @@ def reasoning(record: Record, source: RecordSource) -> Section | None:
 @SECTIONS.register("code_steps")
 def code_steps(record: Record, source: RecordSource) -> Section | None:
     """Tool-integrated reasoning: each executed block with its status and output."""
-    steps = record.get("code_steps")
+    steps = record.get(schema.CODE_STEPS)
     if not isinstance(steps, list) or not steps:
         return None
     keep = ("code", "status", "stdout", "stderr", "error", "wall_time", "execution_time", "output_truncated")
     rows = [{k: step.get(k) for k in keep if step.get(k) not in (None, "")} for step in steps if isinstance(step, dict)]
-    extra = ("num_code_executions", "code_stop_reason", "num_turns")
-    return Section(f"code execution ({len(rows)} step(s))", "code_steps", rows, fields=("code_steps", *extra))
+    extra = (schema.NUM_CODE_EXECUTIONS, schema.CODE_STOP_REASON, schema.NUM_TURNS)
+    return Section(f"code execution ({len(rows)} step(s))", "code_steps", rows, fields=(schema.CODE_STEPS, *extra))
 
 
 _EXECUTION_FIELDS = (
@@ -126,7 +126,7 @@ def execution(record: Record, source: RecordSource) -> Section | None:
 @SECTIONS.register("judgement")
 def judgement(record: Record, source: RecordSource) -> Section | None:
     """The LLM judge's reasoning and verdict."""
-    text = record.get("judgement")
+    text = record.get(schema.JUDGEMENT)
     if not text:
         return None
     return Section("judge reasoning", "markdown", str(text), fields=("judgement",))

@@ -16,6 +16,7 @@ from typing import Any
 
 from nskit.config.scaling import ModelSelectionSettings, Plan2CodeSettings
 from nskit.prompt.render import Prompt
+from nskit.records import schema
 from nskit.generation.scaling.context import Context, Outcome, answer_of, majority
 
 PAL_PROMPT = ("Write a Python program that solves the problem below and prints only the final answer. "
@@ -69,14 +70,14 @@ async def cot(ctx: Context, index: int, temperature: float | None, extraction: s
     """Chain of thought: the benchmark's own prompt."""
     completion = await ctx.model.generate(ctx.prompt(), ctx.params(temperature=temperature, index=index))
     return Solution("cot", completion.text, await ctx.vote_key(completion.text, extraction),
-                    {"generation": completion.text})
+                    {schema.GENERATION: completion.text})
 
 
 async def pal(ctx: Context, index: int, temperature: float | None, timeout: float) -> Solution:
     """Program-aided: one program, run in the sandbox."""
     completion = await ctx.model.generate(_user(PAL_PROMPT.format(problem=ctx.problem())),
                                           ctx.params(temperature=temperature, index=index))
-    return await run_program(ctx, "pal", completion.text, timeout, {"generation": completion.text})
+    return await run_program(ctx, "pal", completion.text, timeout, {schema.GENERATION: completion.text})
 
 
 async def make_plan(ctx: Context, index: int, temperature: float | None) -> str:
@@ -92,8 +93,8 @@ async def code_from_plan(ctx: Context, plan: str, index: int, temperature: float
                                           ctx.params(temperature=temperature, index=index))
     if ctx.code:
         return Solution("plan2code", completion.text, await ctx.visible_outcomes(completion.text),
-                        {"plan": plan, "generation": completion.text})
-    return await run_program(ctx, "plan2code", completion.text, timeout, {"plan": plan, "generation": completion.text})
+                        {"plan": plan, schema.GENERATION: completion.text})
+    return await run_program(ctx, "plan2code", completion.text, timeout, {"plan": plan, schema.GENERATION: completion.text})
 
 
 async def plan2code_solutions(ctx: Context, n: int, plans: str, temperature: float | None,

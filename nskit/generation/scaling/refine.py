@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nskit.config.scaling import RevisionSettings, SelfRefineSettings
 from nskit.generation.scaling.context import Context, Outcome, follow_up, majority
+from nskit.records import schema
 
 
 async def self_refine(ctx: Context, settings: SelfRefineSettings) -> Outcome:
@@ -48,6 +49,6 @@ async def revision(ctx: Context, settings: RevisionSettings) -> Outcome:
         finish = completion.finish_reason
     answers = await ctx.vote_keys(attempts, settings.extraction)
     winner, votes = majority(answers)
-    trajectory = {"rounds": [{"generation": t, ctx.answer_field: a} for t, a in zip(attempts, answers)],
+    trajectory = {"rounds": [{schema.GENERATION: t, ctx.answer_field: a} for t, a in zip(attempts, answers)],
                   "majority_answer": winner, "majority_votes": votes}
     return Outcome(attempts[-1], trajectory, finish)

@@ -9,6 +9,7 @@ from nskit.config.scaling import BestOfNSettings, SelfConsistencySettings
 from nskit.generation.client import Completion
 from nskit.generation.scaling.context import Context, Outcome, answer_of, majority
 from nskit.generation.scaling.scorers import Candidate
+from nskit.records import schema
 
 
 async def sample(ctx: Context, n: int, temperature: float, logprobs: bool = False) -> list[Completion]:
@@ -26,7 +27,7 @@ async def best_of_n(ctx: Context, settings: BestOfNSettings) -> Outcome:
     completions = await sample(ctx, settings.n, settings.temperature, logprobs=scorer.needs_logprobs)
     scores = await scorer.score(ctx, [Candidate(c.text, c.logprobs) for c in completions])
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
-    candidates = [{"generation": c.text, scorer.field: s, **_answer(ctx, c.text, settings.extraction)}
+    candidates = [{schema.GENERATION: c.text, scorer.field: s, **_answer(ctx, c.text, settings.extraction)}
                   for c, s in zip(completions, scores)]
     return Outcome(completions[best].text, {"scorer": scorer.name, "candidates": candidates, "best": best},
                    completions[best].finish_reason)
@@ -47,6 +48,6 @@ async def self_consistency(ctx: Context, settings: SelfConsistencySettings) -> O
     answers = await ctx.vote_keys([c.text for c in completions], settings.extraction)
     winner, votes = majority(answers)
     chosen = answers.index(winner) if winner is not None else 0
-    trajectory = {"candidates": [{"generation": c.text, ctx.answer_field: a} for c, a in zip(completions, answers)],
+    trajectory = {"candidates": [{schema.GENERATION: c.text, ctx.answer_field: a} for c, a in zip(completions, answers)],
                   "majority_answer": winner, "majority_votes": votes}
     return Outcome(completions[chosen].text, trajectory, completions[chosen].finish_reason)

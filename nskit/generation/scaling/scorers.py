@@ -19,6 +19,7 @@ from nskit.errors import UserError
 from nskit.generation.errors import MalformedResponse, RequestFailed
 from nskit.generation.scaling.code import pass_fraction
 from nskit.generation.scaling.context import Context, follow_up, mean_logprob
+from nskit.records import schema
 
 VERIFY_QUESTION = "Is the solution above correct? Answer with Yes or No only."
 REWARD_TEMPLATE = "Problem: {problem}\nSolution: {solution}\nIs the solution correct?"
@@ -93,7 +94,7 @@ class RewardModel(Scorer):
     """P(Yes) from a reward/classifier server's `/classify` endpoint (vLLM pooling API)."""
 
     name = "reward_model"
-    field = "reward_model_score"
+    field = schema.REWARD_MODEL_SCORE
 
     def __init__(self, address: str, model: str | None) -> None:
         import httpx

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from nskit.records import Record
+from nskit.records import Record, schema
 
 _DEF = re.compile(r"^def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
 
@@ -43,7 +43,8 @@ def tested_function(record: Record) -> str:
     """The top-level function of the reference that the tests call (HumanEval: `entry_point`)."""
     if record.get("entry_point"):
         return str(record["entry_point"])
-    names = [name for name in _DEF.findall(record["expected_answer"]) if re.search(rf"\b{name}\s*\(", record["test_code"])]
+    reference, tests = record[schema.EXPECTED_ANSWER], record[schema.TEST_CODE]
+    names = [name for name in _DEF.findall(reference) if re.search(rf"\b{name}\s*\(", tests)]
     if not names:
         raise ValueError(f"{record['id']}: no function of the reference is called by its tests")
     return names[0]
@@ -57,8 +58,8 @@ def as_generation(code: str) -> str:
 def reference_generations(records: Iterable[Record], *, broken: bool = False) -> Iterator[Record]:
     """Each record with its reference solution as `generation` (broken: the tested function's result off by one)."""
     for record in records:
-        code = record["expected_answer"]
+        code = record[schema.EXPECTED_ANSWER]
         if broken:
             name = tested_function(record)
             code = f"{code.rstrip()}\n{_OFF_BY_ONE}{name} = _nskit_break({name})\n"
-        yield {**record, "generation": as_generation(code)}
+        yield {**record, schema.GENERATION: as_generation(code)}
