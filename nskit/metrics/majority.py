@@ -128,10 +128,10 @@ def _filled(record: Record, file_index: int, majority: Majority, fill_key: str, 
     new[fill_key] = majority.answer
     new[schema.MAJORITY_VOTES], new[schema.TOTAL_VOTES] = majority.votes, files
     own = majority.class_of[file_index]
-    if fill_key in ("predicted_answer", "expected_answer") and record.get(fill_key) != majority.answer:
+    if fill_key in (schema.PREDICTED_ANSWER, schema.EXPECTED_ANSWER) and record.get(fill_key) != majority.answer:
         for key in _STALE_JUDGE:  # the judgement was about the old pair of answers
             new.pop(key, None)
-    if fill_key == "predicted_answer":
+    if fill_key == schema.PREDICTED_ANSWER:
         new.setdefault(ORIGINAL_KEY, record.get(schema.PREDICTED_ANSWER))
         new[schema.ANSWER_CLASS] = majority.winner
         if own != majority.winner or record.get(schema.PREDICTED_ANSWER) != majority.answer:
@@ -141,14 +141,14 @@ def _filled(record: Record, file_index: int, majority: Majority, fill_key: str, 
                 new[schema.GRADING_ERROR] = majority.grading_error
     else:
         new[schema.ANSWER_CLASS] = own
-        if fill_key == "expected_answer":
+        if fill_key == schema.EXPECTED_ANSWER:
             new[schema.SYMBOLIC_CORRECT] = own is not None and own == majority.winner
     return new
 
 
 def fill_majority(
     paths: Sequence[Path],
-    fill_key: str = "predicted_answer",
+    fill_key: str = schema.PREDICTED_ANSWER,
     *,
     ignore_if_not_none: bool = False,
     timeout: float = 10.0,

@@ -151,7 +151,7 @@ def problem_page(index: BenchmarkIndex, position: int) -> dict[str, Any]:
         generations[number] = generation_entry(
             file.label, file.path.name, record, data_fields, RecordSource(file.path, position)
         )
-    data = {k: first[k] for k in sorted(data_fields) if k not in ("id", "problem", "expected_answer")}
+    data = {k: first[k] for k in sorted(data_fields) if k not in (schema.ID, schema.PROBLEM, schema.EXPECTED_ANSWER)}
     return {
         "benchmark": index.name,
         "position": position,

@@ -22,10 +22,10 @@ from nskit.records.token_log import TokenLogIndex
 SHOWN_ELSEWHERE = frozenset(
     {
         schema.PROBLEM, schema.EXPECTED_ANSWER, schema.GENERATION, schema.PREDICTED_ANSWER, schema.SYMBOLIC_CORRECT,
-        schema.IS_CORRECT, schema.JUDGE_CORRECT, "passed", schema.ERROR, schema.GRADING_ERROR, schema.JUDGE_ERROR,
+        schema.IS_CORRECT, schema.JUDGE_CORRECT, schema.PASSED, schema.ERROR, schema.GRADING_ERROR, schema.JUDGE_ERROR,
         schema.JUDGE_NO_VERDICT, schema.NUM_GENERATED_TOKENS, schema.NUM_INPUT_TOKENS, schema.GENERATION_TIME,
-        schema.GENERATION_START_TIME, schema.GENERATION_END_TIME, schema.FINISH_REASON, "num_reasoning_tokens",
-        "reward_model_score",
+        schema.GENERATION_START_TIME, schema.GENERATION_END_TIME, schema.FINISH_REASON, schema.NUM_REASONING_TOKENS,
+        schema.REWARD_MODEL_SCORE,
     }
 )
 """Fields the page shows in the generation's header or the problem's header, not as sections."""
@@ -129,7 +129,7 @@ def judgement(record: Record, source: RecordSource) -> Section | None:
     text = record.get(schema.JUDGEMENT)
     if not text:
         return None
-    return Section("judge reasoning", "markdown", str(text), fields=("judgement",))
+    return Section("judge reasoning", "markdown", str(text), fields=(schema.JUDGEMENT,))
 
 
 _TRAJECTORY_FIELDS = ("trajectory", "trajectories", "strategy_steps", "candidates", "revisions", "beams")
