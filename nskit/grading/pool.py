@@ -124,11 +124,13 @@ class _Worker:
         self.timeout = 0.0
 
     def kill(self) -> None:
+        """End the worker at once (a task ran past its deadline, or the worker is gone)."""
         self.process.kill()
         self.process.join(5)
         self.connection.close()
 
     def stop(self) -> None:
+        """Ask the worker to exit; kill it if it has not within a second."""
         try:
             self.connection.send(None)
         except (BrokenPipeError, OSError):

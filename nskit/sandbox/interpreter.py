@@ -36,6 +36,7 @@ class _Capture:
     response: bytes = b""
 
     def used(self) -> int:
+        """Bytes of output captured so far (stdout and stderr)."""
         return len(self.stdout) + len(self.stderr)
 
 

@@ -137,6 +137,7 @@ class _Collector:
         self.spellings: list[dict[int, str]] = []
 
     def read(self, path: Path) -> list[ViewFields]:
+        """Index one output file: its records' offsets and the fields the overview shows."""
         stat = path.stat()
         data = read_bytes(path)
         records: list[ViewFields] = decode_fields(path, data, ViewFields)  # type: ignore[assignment]

@@ -23,6 +23,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "nskit-view"
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        """Serve the page, its assets and the per-benchmark data files; nothing outside them."""
         path = unquote(urlsplit(self.path).path).lstrip("/")
         if path.startswith("data/") and path.endswith(".js"):
             self._data(path[len("data/") : -len(".js")])
@@ -55,6 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
+        """Request lines go to the debug log, not stderr."""
         log.debug("ns view: " + format, *args)
 
 

@@ -25,7 +25,9 @@ class Generator(Protocol):
 
     async def generate(
         self, prompt: Prompt, params: InferenceConfig, extra_body: dict[str, Any] | None = None
-    ) -> Completion: ...
+    ) -> Completion:
+        """One completion of `prompt` with `params` (extra request fields in `extra_body`)."""
+        ...
 
 
 @dataclass
