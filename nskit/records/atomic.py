@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,15 +28,50 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
+def _temp_prefix(path: Path) -> str:
+    """Hidden sibling prefix naming the writer (host and pid), so a later writer can tell a dead one's debris."""
+    return f".{path.name}.{socket.gethostname()}-{os.getpid()}-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def clear_debris(path: Path) -> list[Path]:
+    """Remove the temporary siblings of `path` that a writer on this host left when it was killed (kill -9 between
+    creating and renaming them); those of live writers and of other hosts are kept. The ones removed."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.{re.escape(socket.gethostname())}-(\d+)-[^/]*\.tmp$")
+    removed = []
+    if not path.parent.is_dir():
+        return removed
+    for sibling in path.parent.iterdir():
+        match = pattern.match(sibling.name)
+        if match and int(match.group(1)) != os.getpid() and not _pid_alive(int(match.group(1))):
+            if sibling.is_dir():
+                shutil.rmtree(sibling, ignore_errors=True)
+            else:
+                sibling.unlink(missing_ok=True)
+            removed.append(sibling)
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open a temporary sibling of `path` for writing; on clean exit fsync it and rename it over `path`.
 
-    On an exception the temporary file is removed and `path` is left untouched.
+    On an exception the temporary file is removed and `path` is left untouched; one left by a writer that was
+    killed is removed by the next writer of `path` (`clear_debris`).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    clear_debris(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
         # mkstemp creates 0600; keep the mode a plain open() would give (or the replaced file's), for shared clusters.
@@ -81,11 +119,10 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
     are not fsynced one by one (thousands of fsyncs take minutes): for derived trees such as `ns view --export`,
     which a power loss may leave to be written again.
     """
-    import shutil
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    clear_debris(path)
+    staging = Path(tempfile.mkdtemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent))
     try:
         yield staging
         if path.exists():
