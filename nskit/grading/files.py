@@ -88,11 +88,7 @@ def _load(path: Path, extraction: Extraction) -> list[tuple[Record, str, str | N
 
 def candidates_of(record: Record) -> list[Record]:
     """The candidate answers a strategy kept (`trajectory.candidates` entries with a `generation`)."""
-    trajectory = record.get(schema.TRAJECTORY)
-    found = trajectory.get("candidates") if isinstance(trajectory, dict) else None
-    if not isinstance(found, list):
-        return []
-    return [c for c in found if isinstance(c, dict) and isinstance(c.get(schema.GENERATION), str)]
+    return [c for c in schema.trajectory_candidates(record) if isinstance(c.get(schema.GENERATION), str)]
 
 
 def candidate_items(record: Record, extraction: Extraction) -> list[tuple[Record, str, str | None]]:

@@ -25,7 +25,7 @@ CANDIDATE_FIELDS = (schema.PREDICTED_ANSWER, schema.SYMBOLIC_CORRECT, schema.PAS
 def candidate_files(records: list[dict[str, Any]]) -> list[list[MetricFields]]:
     """The k virtual seed files of a run (k = most candidates of a record; a record with fewer gets empty
     records, counted as unanswered, in the files it lacks)."""
-    lists = [_candidates(record) for record in records]
+    lists = [schema.trajectory_candidates(record) for record in records]
     k = max((len(found) for found in lists), default=0)
     files: list[list[MetricFields]] = [[] for _ in range(k)]
     for record, found in zip(records, lists):
@@ -33,12 +33,6 @@ def candidate_files(records: list[dict[str, Any]]) -> list[list[MetricFields]]:
             fields = {name: found[j].get(name) for name in CANDIDATE_FIELDS} if j < len(found) else {}
             files[j].append(MetricFields(id=record.get("id"), problem=record.get(schema.PROBLEM), **fields))
     return files
-
-
-def _candidates(record: dict[str, Any]) -> list[dict[str, Any]]:
-    trajectory = record.get(schema.TRAJECTORY)
-    found = trajectory.get("candidates") if isinstance(trajectory, dict) else None
-    return [c for c in found if isinstance(c, dict)] if isinstance(found, list) else []
 
 
 def candidate_reward_rows(path: Path, majority: str = "class", max_seq_len: int | None = None) -> list[Row]:

@@ -48,6 +48,8 @@ STRATEGY = "strategy"
 """The strategy's name, on each record it wrote."""
 TRAJECTORY = "trajectory"
 """Everything the strategy did (candidates, scores, critiques, rounds, beam steps), under one field."""
+CANDIDATES = "candidates"
+"""Under `trajectory`: the answers a strategy weighed, each a small record (its generation, answer, score)."""
 NUM_REQUESTS = "num_requests"
 """Model requests one problem took (all calls of its strategy, scorers' included)."""
 
@@ -145,3 +147,10 @@ FIELDS = frozenset(OutputRecord.__struct_fields__)
 def check_record(record: dict[str, Any]) -> OutputRecord:
     """Validate the schema fields of one record (others are ignored); msgspec.ValidationError names a bad one."""
     return msgspec.convert(record, OutputRecord)
+
+
+def trajectory_candidates(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The candidates a strategy kept under `trajectory.candidates` (the dict entries; [] for any other record)."""
+    trajectory = record.get(TRAJECTORY)
+    found = trajectory.get(CANDIDATES) if isinstance(trajectory, dict) else None
+    return [c for c in found if isinstance(c, dict)] if isinstance(found, list) else []

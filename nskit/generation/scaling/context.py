@@ -20,6 +20,7 @@ from nskit.grading.extraction import extract_answer
 from nskit.prompt.render import Prompt, build_prompt
 from nskit.records import schema
 
+
 class Generator(Protocol):
     """The one call strategies need from a transport."""
 

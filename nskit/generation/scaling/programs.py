@@ -113,7 +113,7 @@ async def plan2code(ctx: Context, settings: Plan2CodeSettings) -> Outcome:
     solutions = await plan2code_solutions(ctx, settings.n, settings.plans, temperature, settings.code_timeout)
     winner, votes = majority([s.answer for s in solutions])
     chosen = next((s for s in solutions if s.answer == winner), solutions[0])
-    trajectory = {"candidates": [{ctx.answer_field: s.answer, **s.detail} for s in solutions],
+    trajectory = {schema.CANDIDATES: [{ctx.answer_field: s.answer, **s.detail} for s in solutions],
                   "majority_answer": winner, "majority_votes": votes}
     return Outcome(chosen.text, trajectory)
 
@@ -146,7 +146,7 @@ async def model_selection(ctx: Context, settings: ModelSelectionSettings) -> Out
         solutions += await plan2code_solutions(ctx, settings.n, "each", temperature, settings.code_timeout, offset=200)
     winner, votes = majority([s.answer for s in solutions])
     trajectory: dict[str, Any] = {
-        "candidates": [{"method": s.method, ctx.answer_field: s.answer, **s.detail} for s in solutions],
+        schema.CANDIDATES: [{"method": s.method, ctx.answer_field: s.answer, **s.detail} for s in solutions],
         "majority_answer": winner, "majority_votes": votes, "selection": None,
     }
     if winner is not None and votes * 2 > len(solutions):

@@ -17,7 +17,6 @@ from nskit.config.generation import GenerationConfig
 from nskit.config.scaling import PROGRAM_STRATEGIES
 from nskit.errors import UserError
 from nskit.generation.jobs import GenerationJob
-from nskit.records import schema
 from nskit.generation.scaling.beam import beam_search
 from nskit.generation.scaling.code import check_code_support, is_code_problem
 from nskit.generation.scaling.context import Budgeted, Context, Generator, Outcome
@@ -25,6 +24,7 @@ from nskit.generation.scaling.programs import model_selection, plan2code
 from nskit.generation.scaling.refine import revision, self_refine
 from nskit.generation.scaling.sampling import best_of_n, self_consistency
 from nskit.generation.scaling.scorers import Scorer, make_scorer
+from nskit.records import schema
 
 StrategyFn = Callable[[Context, Any], Awaitable[Outcome]]
 

@@ -29,7 +29,7 @@ async def best_of_n(ctx: Context, settings: BestOfNSettings) -> Outcome:
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     candidates = [{schema.GENERATION: c.text, scorer.field: s, **_answer(ctx, c.text, settings.extraction)}
                   for c, s in zip(completions, scores)]
-    return Outcome(completions[best].text, {"scorer": scorer.name, "candidates": candidates, "best": best},
+    return Outcome(completions[best].text, {"scorer": scorer.name, schema.CANDIDATES: candidates, "best": best},
                    completions[best].finish_reason)
 
 
@@ -48,6 +48,6 @@ async def self_consistency(ctx: Context, settings: SelfConsistencySettings) -> O
     answers = await ctx.vote_keys([c.text for c in completions], settings.extraction)
     winner, votes = majority(answers)
     chosen = answers.index(winner) if winner is not None else 0
-    trajectory = {"candidates": [{schema.GENERATION: c.text, ctx.answer_field: a} for c, a in zip(completions, answers)],
+    trajectory = {schema.CANDIDATES: [{schema.GENERATION: c.text, ctx.answer_field: a} for c, a in zip(completions, answers)],
                   "majority_answer": winner, "majority_votes": votes}
     return Outcome(completions[chosen].text, trajectory, completions[chosen].finish_reason)
