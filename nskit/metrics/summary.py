@@ -142,7 +142,7 @@ def summarize_benchmark(
 
     subsets: list[Section] | None = None
     results: dict[str, BenchmarkResult] = {}
-    scored_candidates: list[Path] = []
+    strategy_run: Path | None = None  # the greedy file of a ++strategy run: its candidates give rm rows
     for group, paths in (("greedy", [found.greedy] if found.greedy else []), ("seeds", [p for _, p in found.seeds])):
         if not paths:
             continue
@@ -152,7 +152,7 @@ def summarize_benchmark(
             if subsets is None:
                 subsets = sections(found.name, records, fields)
             if group == "greedy" and any(r.strategy is not None for r in records):
-                scored_candidates.append(path)
+                strategy_run = path
             parts = [(found.name, records)] + [(section.name, section.pick(records)) for section in subsets]
             for name, part in parts:
                 aggregators.setdefault(name, SeedAggregator(max_seq_len, majority=majority)).add_records(path, part)
@@ -165,8 +165,8 @@ def summarize_benchmark(
             if group == "greedy":
                 result.rows.append(greedy_row(aggregator))
                 result.printed.append("greedy")
-                if name == found.name and scored_candidates:
-                    _add_candidate_rows(result, scored_candidates[0], majority, max_seq_len)
+                if name == found.name and strategy_run is not None:
+                    _add_candidate_rows(result, strategy_run, majority, max_seq_len)
             else:
                 result.seeds = len(paths)
                 result.rows += seed_rows(aggregator)
