@@ -37,15 +37,19 @@ def current_job_id(job_id: str | None = None) -> str:
     return value
 
 
+def _server_port(job_id: str | None, offset: int) -> int:
+    return PORT_BASE + (int(current_job_id(job_id).split("_")[0]) + offset) % PORT_SPAN
+
+
 def job_port(job_id: str | None = None, replica: int = 0) -> int:
     """The server port of a job (of its replica `replica`): the same in every task of the job, different for jobs
     that share a node."""
-    return PORT_BASE + (int(current_job_id(job_id).split("_")[0]) + replica * REPLICA_STRIDE) % PORT_SPAN
+    return _server_port(job_id, replica * REPLICA_STRIDE)
 
 
 def reward_port(job_id: str | None = None) -> int:
     """The reward model server's port of a job: in the servers' range, REWARD_OFFSET away from the policy's."""
-    return PORT_BASE + (int(current_job_id(job_id).split("_")[0]) + REWARD_OFFSET) % PORT_SPAN
+    return _server_port(job_id, REWARD_OFFSET)
 
 
 def sandbox_port(job_id: str | None = None) -> int:
